@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+from soscience.core.mail import enqueue_message
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth, with mail sent by the worker so an SMTP failure never fails a sign-up."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        message = self.render_mail(template_prefix, email, context)
+        enqueue_message(message)
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user = super().save_user(request, user, form, commit=False)
+        user.full_name = form.cleaned_data["full_name"]
+        user.language = (getattr(request, "LANGUAGE_CODE", None) or "fr")[:2]
+        if commit:
+            user.save()
+            from soscience.accounts.services import user_after_signup
+
+            user_after_signup(user=user, joining_as=form.cleaned_data.get("joining_as", ""))
+        return user

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TranslatedName(models.Model):
+    """A row with a French and an English label (domains, skills)."""
+
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(TranslatedName):
+    """A field of work the platform serves (water, energy, health devices...)."""
+
+    slug = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+
+class PlatformSettings(models.Model):
+    """The coordination team's rules, one row (pk=1)."""
+
+    max_mission_weeks = models.PositiveSmallIntegerField(
+        _("maximum mission duration (weeks)"),
+        default=settings.SOSCIENCE_DEFAULT_MAX_MISSION_WEEKS,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+
+    class Meta:
+        verbose_name = _("platform settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_mission_weeks__gte=1, max_mission_weeks__lte=52),
+                name="platformsettings_weeks_range",
+            )
+        ]
+
+    @classmethod
+    def load(cls) -> PlatformSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class InternalNote(models.Model):
+    """A coordinator's note on an organisation, a need or a mission.
+
+    Never shown to organisations or volunteers: only coordinators read them.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        verbose_name = _("internal note")

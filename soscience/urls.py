@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("soscience.core.urls")),
+    path("", include("soscience.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", include("soscience.organisations.urls")),
+    path("needs/", include("soscience.needs.urls")),
+    path("missions/", include("soscience.missions.urls")),
+    path("campuses/", include("soscience.volunteers.urls")),
+    path("django-admin/", admin.site.urls),
+]
