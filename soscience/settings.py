@@ -119,6 +119,13 @@ TEMPLATES = [
             "builtins": ["django.templatetags.i18n"],
         },
     },
+    {
+        # Plain-text mail: the same templates, without HTML escaping.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False, "builtins": ["django.templatetags.i18n"]},
+    },
 ]
 
 DATABASES = {
@@ -213,18 +220,25 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env_str(
+# Mail (Django 6.1 MAILERS). Locally it is printed by the worker; in production it goes
+# to the SMTP server named by the EMAIL_* variables.
+_MAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if not PRODUCTION
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+_MAIL_OPTIONS: dict[str, object] = {}
+if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+        "timeout": env_int("EMAIL_TIMEOUT", 20),
+    }
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SoScience <noreply@soscience.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

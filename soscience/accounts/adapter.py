@@ -25,3 +25,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
             user_after_signup(user=user, joining_as=form.cleaned_data.get("joining_as", ""))
         return user
+
+    def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        from soscience.organisations.services import memberships_claim
+
+        memberships_claim(user=email_address.user, email=email_address.email)
+        return confirmed

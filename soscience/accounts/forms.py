@@ -7,7 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from soscience.accounts.models import Invitation, User
-from soscience.accounts.roles import Role
 
 
 class SignupForm(AllauthSignupForm):

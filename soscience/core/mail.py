@@ -39,6 +39,6 @@ def mail_user(user: User, template: str, context: dict[str, object]) -> None:
     and queue the mail. ``context`` must hold plain values (it is rendered now)."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         ctx = {"user": user, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"{template}_subject.txt", ctx).strip()
-        body = render_to_string(f"{template}.txt", ctx)
+        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx, using="text").split())
+        body = render_to_string(f"{template}.txt", ctx, using="text")
     enqueue_message(EmailMessage(subject=subject, body=body, to=[user.email]))

@@ -18,12 +18,12 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Domain(TranslatedName):
@@ -56,6 +56,9 @@ class PlatformSettings(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"max {self.max_mission_weeks} weeks"
+
     @classmethod
     def load(cls) -> PlatformSettings:
         obj, _created = cls.objects.get_or_create(pk=1)
@@ -71,9 +74,7 @@ class InternalNote(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("note"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -81,3 +82,6 @@ class InternalNote(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
         verbose_name = _("internal note")
+
+    def __str__(self) -> str:
+        return self.body[:60]

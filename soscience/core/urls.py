@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from soscience.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.language_set, name="set_language"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("platform/settings/", views.platform_settings, name="platform_settings"),
+]

@@ -44,8 +44,9 @@ class Mission(models.Model):
 
     class ResultsLicence(models.TextChoices):
         OPEN = "open", _("Open: results published under CC BY 4.0 and reusable by all")
-        ORGANISATION = "organisation", _(
-            "The organisation owns the results; SoScience may describe them"
+        ORGANISATION = (
+            "organisation",
+            _("The organisation owns the results; SoScience may describe them"),
         )
         SHARED = "shared", _("The organisation owns the results; reuse by other ESS actors allowed")
 
@@ -179,6 +180,9 @@ class MissionSkill(models.Model):
                                    name="missionskill_level_range"),
         ]  # fmt: skip
 
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.level})"
+
 
 class MissionOrderVersion(models.Model):
     """A frozen copy of the mission order sent to the organisation for approval."""
@@ -242,3 +246,6 @@ class MissionEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d}"

@@ -140,3 +140,6 @@ class NeedEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d}"

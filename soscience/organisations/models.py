@@ -139,3 +139,32 @@ class OrganisationEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+
+class MemberInvitation(models.Model):
+    """An address invited to join an organisation; claimed once that address is verified."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="memberinvitation_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,9 @@
+from django import forms
+
+from soscience.core.models import PlatformSettings
+
+
+class PlatformSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PlatformSettings
+        fields = ["max_mission_weeks"]

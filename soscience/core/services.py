@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from soscience.accounts.models import User
+from soscience.core.access import is_coordinator
+from soscience.core.errors import DomainError
+from soscience.core.models import InternalNote, PlatformSettings
+
+
+@transaction.atomic
+def note_add(*, subject: models.Model, by: User, body: str) -> InternalNote:
+    """Add a coordinator's internal note to an organisation, a need or a mission."""
+    if not is_coordinator(by):
+        raise DomainError(_("Only coordinators can write internal notes."))
+    body = body.strip()
+    if not body:
+        raise DomainError(_("The note is empty."), field="body")
+    return InternalNote.objects.create(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        author=by,
+        body=body,
+    )
+
+
+@transaction.atomic
+def platform_settings_update(*, by: User, max_mission_weeks: int) -> PlatformSettings:
+    if not is_coordinator(by):
+        raise DomainError(_("Only coordinators can change the platform rules."))
+    config = PlatformSettings.load()
+    config.max_mission_weeks = max_mission_weeks
+    config.full_clean()
+    config.save()
+    return config

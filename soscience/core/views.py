@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
+
+from soscience.core.access import require_coordinator
+from soscience.core.forms import PlatformSettingsForm
+from soscience.core.models import PlatformSettings
+from soscience.core.selectors import dashboard_for, home_figures
+from soscience.core.services import platform_settings_update
+
+
+@login_not_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", home_figures())
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: the process answers and the database responds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch language; a signed-in person's choice is saved to their account."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {"fr", "en"}:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return set_language(request)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Each person's starting page, with a section per role they hold."""
+    return render(request, "core/dashboard.html", dashboard_for(request.user))
+
+
+def platform_settings(request: HttpRequest) -> HttpResponse:
+    require_coordinator(request.user)
+    config = PlatformSettings.load()
+    form = PlatformSettingsForm(request.POST or None, instance=config)
+    if request.method == "POST" and form.is_valid():
+        platform_settings_update(
+            by=request.user, max_mission_weeks=form.cleaned_data["max_mission_weeks"]
+        )
+        messages.success(request, _("The platform rules were saved."))
+        return redirect("core:platform_settings")
+    return render(request, "core/platform_settings.html", {"form": form})
