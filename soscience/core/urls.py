@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.language_set, name="set_language"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("notes/<str:kind>/<int:pk>/", views.note_add, name="note_add"),
     path("platform/settings/", views.platform_settings, name="platform_settings"),
 ]

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from soscience.core.access import require_coordinator
+from soscience.core.errors import DomainError
 from soscience.core.forms import PlatformSettingsForm
 from soscience.core.models import PlatformSettings
 from soscience.core.selectors import dashboard_for, home_figures
+from soscience.core.services import note_add as note_add_service
 from soscience.core.services import platform_settings_update
 
 
@@ -58,3 +61,27 @@ def platform_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The platform rules were saved."))
         return redirect("core:platform_settings")
     return render(request, "core/platform_settings.html", {"form": form})
+
+
+NOTE_SUBJECTS = {
+    "organisation": ("organisations", "Organisation", "organisations:detail"),
+    "need": ("needs", "Need", "needs:detail"),
+    "mission": ("missions", "Mission", "missions:manage"),
+}
+
+
+@require_POST
+def note_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Add a coordinator's internal note to an organisation, a need or a mission."""
+    require_coordinator(request.user)
+    if kind not in NOTE_SUBJECTS:
+        raise Http404
+    app_label, model_name, detail_url = NOTE_SUBJECTS[kind]
+    subject = get_object_or_404(apps.get_model(app_label, model_name), pk=pk)
+    try:
+        note_add_service(subject=subject, by=request.user, body=request.POST.get("body", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The note was added."))
+    return redirect(detail_url, pk=pk)

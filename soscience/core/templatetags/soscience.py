@@ -4,7 +4,9 @@ from django import template
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
+from soscience.core.access import is_coordinator
 from soscience.core.markdown import render_markdown
+from soscience.core.selectors import notes_for
 
 register = template.Library()
 
@@ -25,3 +27,18 @@ def query_with(context: template.Context, **changes: object) -> str:
             query[key] = str(value)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.inclusion_tag("includes/notes.html", takes_context=True)
+def internal_notes(context: template.Context, subject: object, kind: str) -> dict[str, object]:
+    """The coordinators' notes on ``subject`` and a form to add one. Renders nothing for
+    anyone else: callers need not check."""
+    request = context["request"]
+    visible = is_coordinator(request.user)
+    return {
+        "visible": visible,
+        "notes": notes_for(subject) if visible else [],  # type: ignore[arg-type]
+        "kind": kind,
+        "subject": subject,
+        "csrf_token": context.get("csrf_token"),
+    }
