@@ -1,4 +1,5 @@
-from django.urls import path  # noqa: F401
+from soscience.missions import urls_manage, urls_public
 
 app_name = "missions"
-urlpatterns: list = []
+# Public catalogue pages and the team's working pages share the "missions" namespace.
+urlpatterns = urls_public.urlpatterns + urls_manage.urlpatterns
