@@ -1,0 +1,109 @@
+# SoScience: `make run` serves the site with demo data, `make test` runs the whole suite.
+# Both work on a fresh machine: they install what they need, then skip it while nothing
+# changed (stamps named after the content of pyproject.toml and package.json).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+export PORT
+
+PY_HASH := $(shell sha256sum pyproject.toml | cut -c1-12)
+JS_HASH := $(shell sha256sum package.json | cut -c1-12)
+RUN_STAMP := $(VENV)/.installed-run-$(PY_HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(PY_HASH)
+NPM_STAMP := node_modules/.installed-$(JS_HASH)
+HTMX := var/assets/vendor/htmx.min.js
+
+# What the tests need from Debian: the PostgreSQL server, the browser, msgfmt, WeasyPrint's
+# libraries and fonts, and pdftotext for PDF tests.
+TEST_DEBIAN_PACKAGES := postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 \
+	libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+# makemessages and compilemessages must not walk into installed packages.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git --ignore=.pgtest
+
+.PHONY: help run test lint fmt messages clean translations debian-test-packages
+
+help:
+	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
+	@echo "make test      install test tools, run the suite on SQLite, on PostgreSQL, then the browser tests"
+	@echo "make lint      ruff check and ruff format --check"
+	@echo "make fmt       fix what ruff can and format the code"
+	@echo "make messages  update the French and English catalogues (soscience/locale)"
+	@echo "make clean     remove .venv, node_modules and built files (keeps var/db.sqlite3 and var/media)"
+
+run: $(RUN_STAMP) $(HTMX) translations
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo_data
+	scripts/run.sh
+
+test: debian-test-packages $(TEST_STAMP) $(HTMX) translations
+	scripts/test.sh
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(TEST_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(RUN_STAMP)
+	@command -v msgfmt >/dev/null || scripts/system_packages.sh gettext
+	mkdir -p soscience/locale
+	$(MANAGE) makemessages -l fr -l en --no-obsolete $(I18N_IGNORE)
+
+clean:
+	rm -rf $(VENV) node_modules var/assets var/static .pgtest test-results .ruff_cache
+	find . -path ./.git -prune -o \( -name __pycache__ -o -name '*.mo' \) -print0 \
+		| xargs -0 rm -rf
+
+# --- installation -------------------------------------------------------------------------
+
+# The test extra includes everything `make run` needs, so a test install serves both.
+$(RUN_STAMP):
+	@scripts/ensure_venv.sh $(VENV)
+	@if [ -e $(TEST_STAMP) ]; then exit 0; fi; \
+		echo "Installing SoScience and its dependencies into $(VENV)..."; \
+		$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@rm -f $(VENV)/.installed-run-*
+	@touch $@
+
+$(TEST_STAMP):
+	@scripts/ensure_venv.sh $(VENV)
+	@echo "Installing SoScience with its test tools into $(VENV)..."
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-test-*
+	@touch $@
+
+# Versions are pinned in package.json; no lock file is written (it would record registry
+# addresses, which are never committed).
+$(NPM_STAMP):
+	@command -v npm >/dev/null || scripts/system_packages.sh nodejs npm
+	@echo "Installing front-end packages (package.json)..."
+	npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	@rm -f node_modules/.installed-*
+	@touch $@
+
+$(HTMX): $(NPM_STAMP)
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# .mo files are built, not committed. compilemessages skips catalogues already up to date.
+translations: $(RUN_STAMP)
+	@if ! find soscience -name '*.po' -path '*/LC_MESSAGES/*' | grep -q .; then \
+		echo "No translation catalogues yet (make messages creates them)."; \
+	elif ! command -v msgfmt >/dev/null && [ "$$(id -u)" -ne 0 ]; then \
+		echo "msgfmt not found: pages stay in English. Install gettext: sudo apt-get install gettext"; \
+	else \
+		command -v msgfmt >/dev/null || scripts/system_packages.sh gettext; \
+		$(MANAGE) compilemessages -v 0 $(I18N_IGNORE) \
+			|| $(MANAGE) compilemessages $(I18N_IGNORE); \
+	fi
+
+debian-test-packages:
+	@scripts/system_packages.sh $(TEST_DEBIAN_PACKAGES)
