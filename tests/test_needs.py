@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from soscience.core.models import Domain
 from soscience.needs.models import Need, NeedAttachment, NeedEvent
+from soscience.needs.services import MAX_ATTACHMENTS
+from soscience.organisations.models import Organisation
 from tests.factories import (
     PDF_BYTES,
     MembershipFactory,
@@ -227,6 +229,23 @@ def test_too_large_file_is_refused_and_nothing_is_saved(cast, settings):
     big = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * 2000, "application/pdf")
     response = cast.client("member").post(SUBMIT, _form(attachments=[big]))
     _assert_error_next_to(response, "attachments", "big.pdf: The file is too large")
+    _assert_nothing_saved()
+
+
+def test_more_attachments_than_allowed_are_refused(cast):
+    files = [pdf_upload(f"page{i}.pdf") for i in range(MAX_ATTACHMENTS + 1)]
+    response = cast.client("member").post(SUBMIT, _form(attachments=files))
+    _assert_error_next_to(response, "attachments", "at most 10 attachments")
+    _assert_nothing_saved()
+
+
+def test_a_rejected_organisation_cannot_submit_and_is_told_why(cast):
+    cast.organisation.status = Organisation.Status.REJECTED
+    cast.organisation.save()
+    response = cast.client("member").post(SUBMIT, _form())
+    assert response.status_code == 200
+    assert "eligibility was rejected: update its details first" in response.text
+    assert "Cloudy well water at the school" in response.text
     _assert_nothing_saved()
 
 
@@ -565,6 +584,21 @@ def test_mark_duplicate_links_to_the_original(cast):
     assert copy.events.filter(kind=NeedEvent.Kind.DUPLICATE).exists()
     page = cast.client("member").get(_url("detail", copy)).text
     assert f'href="{_url("detail", original)}"' in page
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="need_mark_duplicate sends no mail yet: the change to needs/services.py is "
+    "requested in the needs report; remove this marker with it",
+)
+def test_marking_a_duplicate_tells_the_organisation(cast, django_capture_on_commit_callbacks):
+    original = _aged(10, organisation=cast.organisation, title="First request")
+    copy = _aged(1, organisation=cast.organisation, title="Same request again")
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.client("coordinator").post(_url("duplicate", copy), {"original": original.pk})
+    assert [m.to for m in mail.outbox] == [[cast.member.email]]
+    assert "First request" in mail.outbox[0].body
+    assert _url("detail", original) in mail.outbox[0].body
 
 
 def test_a_need_cannot_be_a_duplicate_of_itself(cast):
