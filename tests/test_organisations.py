@@ -292,7 +292,9 @@ def test_coordinator_verifies_and_members_are_told(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client("coordinator").post(
-            reverse("organisations:verify", args=[pending.pk]), {"note": ""}, follow=True
+            reverse("organisations:verify", args=[pending.pk]),
+            {"note": "Statutes and RNA checked."},
+            follow=True,
         )
     assert "is verified" in response.content.decode()
     pending.refresh_from_db()
@@ -303,8 +305,10 @@ def test_coordinator_verifies_and_members_are_told(
     assert event.actor == cast.coordinator
     (message,) = mails_to(cast.member.email)
     assert "verified" in message.subject.lower()
+    assert "Statutes and RNA checked." in message.body
     page = cast.client("member").get(reverse("organisations:detail", args=[pending.pk]))
     assert "can be published" in page.content.decode()
+    assert "Statutes and RNA checked." in page.content.decode()
     assert "Claire Coordinatrice" in page.content.decode()
 
 
