@@ -251,7 +251,7 @@ def test_a_rejected_organisation_cannot_submit_and_is_told_why(cast):
 
 def test_a_need_without_domain_is_refused(cast):
     response = cast.client("member").post(SUBMIT, _form(domains=[]))
-    _assert_error_next_to(response, "domains", "This field is required.")
+    _assert_error_next_to(response, "domains", "Tick at least one domain.")
     _assert_nothing_saved()
 
 

@@ -102,6 +102,7 @@ class NeedForm(forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = HELP_TEXTS
+        error_messages = {"domains": {"required": _("Tick at least one domain.")}}
 
     def __init__(
         self, *args: Any, organisations: QuerySet[Organisation] | None = None, **kwargs: Any
