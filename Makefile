@@ -90,7 +90,7 @@ $(NPM_STAMP):
 	@touch $@
 
 $(HTMX): $(NPM_STAMP)
-	mkdir -p $(dir $@)
+	mkdir -p $(dir $@) var/static
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
 # .mo files are built, not committed. compilemessages skips catalogues already up to date.
