@@ -114,7 +114,7 @@ class MissionOrderForm(forms.ModelForm):
             )  # fmt: skip
             self.fields[f"level_{i}"] = forms.TypedChoiceField(
                 label=_("Level of skill %(n)d") % {"n": i + 1}, choices=SkillLevel.choices,
-                coerce=int, initial=level,
+                coerce=int, initial=level, required=False,
             )  # fmt: skip
 
     @property
@@ -156,7 +156,8 @@ class MissionOrderForm(forms.ModelForm):
         for i in range(self.skill_row_count):
             pk = self.cleaned_data.get(f"skill_{i}")
             if pk not in (None, "") and pk in self._skills:
-                needs.append((self._skills[pk], self.cleaned_data.get(f"level_{i}") or 2))
+                level = self.cleaned_data.get(f"level_{i}") or SkillLevel.PRACTISED
+                needs.append((self._skills[pk], level))
         return needs
 
     def service_kwargs(self) -> dict[str, Any]:
