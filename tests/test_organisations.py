@@ -250,6 +250,7 @@ def test_member_sees_status_details_members_and_history(cast, pending):
     assert "Paul Pair" in page
     assert reverse("organisations:proof", args=[pending.pk]) in page
     assert reverse("organisations:edit", args=[pending.pk]) in page
+    assert f"{reverse('needs:submit')}?organisation={pending.pk}" in page
     # Review actions and internal notes are for the team only.
     assert reverse("organisations:verify", args=[pending.pk]) not in page
     assert "Internal notes" not in page
@@ -332,6 +333,7 @@ def test_coordinator_rejects_with_a_reason_the_members_see(
     assert "Rejected" in html
     assert reason in html
     assert "goes back to the team for review" in html
+    assert reverse("needs:submit") not in html  # a rejected organisation corrects first
     assert reason in html[html.index("History") :]  # and in the history
 
 

@@ -21,16 +21,14 @@ from soscience.organisations.services import EDITABLE_FIELDS
 PROOF_ACCEPT = ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/png,image/jpeg,image/webp"
 
 
-def _identifier_field(label: str, help_text: str, example: str) -> forms.CharField:
+def _identifier_field(label: str, help_text: str) -> forms.CharField:
     # Longer than the stored value: people type spaces and dots, which clean_* removes.
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=False,
         max_length=24,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": example}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
 
@@ -43,20 +41,17 @@ class OrganisationForm(forms.ModelForm):
             "9 digits, found on your Kbis extract or INSEE notice. Optional: many associations "
             "have none. Spaces are fine."
         ),
-        "123 456 782",
     )
     siret = _identifier_field(
         _("SIRET"),
         _("14 digits: your SIREN followed by the 5 digits of the establishment. Optional."),
-        "123 456 782 00013",
     )
     rna = _identifier_field(
         _("RNA number"),
         _(
-            "For associations: W followed by 9 digits, on the receipt of the prefecture. "
-            "Associations in Alsace-Moselle have none: leave it empty."
+            "For associations: W followed by 9 digits (e.g. W751234567), on the receipt of the "
+            "prefecture. Associations in Alsace-Moselle have none: leave it empty."
         ),
-        "W751234567",
     )
     proof = forms.FileField(
         label=_("Proof document"),
