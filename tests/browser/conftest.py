@@ -32,11 +32,19 @@ AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # tryfirst: the mark must be there before `-m` deselects. The hook sees every item of the
-    # session, so only those in this folder are marked.
+    # tryfirst: the marks must be there before `-m` deselects and before pytest-django sets
+    # up the databases. The hook sees every item of the session: only this folder's change.
     for item in items:
-        if BROWSER_DIR in Path(item.path).parents:
-            item.add_marker(pytest.mark.browser)
+        if BROWSER_DIR not in Path(item.path).parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        # The live server is another thread: it sees only committed data (transaction=True).
+        # After such a test the database is emptied, data migrations included (the role
+        # groups); serialized_rollback puts that data back before each browser test.
+        marker = item.get_closest_marker("django_db")
+        options = dict(marker.kwargs) if marker else {}
+        options.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**options))
 
 
 @pytest.fixture(scope="session", autouse=True)
