@@ -586,11 +586,6 @@ def test_mark_duplicate_links_to_the_original(cast):
     assert f'href="{_url("detail", original)}"' in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="need_mark_duplicate sends no mail yet: the change to needs/services.py is "
-    "requested in the needs report; remove this marker with it",
-)
 def test_marking_a_duplicate_tells_the_organisation(cast, django_capture_on_commit_callbacks):
     original = _aged(10, organisation=cast.organisation, title="First request")
     copy = _aged(1, organisation=cast.organisation, title="Same request again")

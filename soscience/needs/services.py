@@ -177,4 +177,9 @@ def need_mark_duplicate(*, need: Need, by: User, original: Need) -> Need:
     need.duplicate_of = original
     need.save()
     _event(need, by, NeedEvent.Kind.DUPLICATE, detail=f"#{original.pk} {original.title}")
+    _mail_organisation(
+        need,
+        "needs/mail/duplicate",
+        {"original": original.title, "original_path": f"/needs/{original.pk}/"},
+    )
     return need
