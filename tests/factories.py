@@ -40,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="fr_FR")
-    language = "fr"
+    language = "en"  # tests read English; French is tested explicitly
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
