@@ -39,17 +39,6 @@ def _fresh_rate_limits(settings):
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _english_speakers(request):
-    """The cast's accounts say French, which the pages follow; these tests read English."""
-    if "cast" in request.fixturenames:
-        cast = request.getfixturevalue("cast")
-        User.objects.update(language="en")
-        for person in vars(cast).values():
-            if isinstance(person, User):
-                person.language = "en"
-
-
 def field_errors(response, name: str) -> str:
     """The error text rendered next to field ``name`` (empty if none)."""
     html = response.content.decode()
@@ -86,7 +75,7 @@ def log_in(client: Client, email: str, password: str = PASSWORD):
 
 
 def coordinator_without_totp() -> User:
-    user = UserFactory(email="nouvelle.coord@example.org", full_name="Nina Nouvelle", language="en")
+    user = UserFactory(email="nouvelle.coord@example.org", full_name="Nina Nouvelle")
     user.groups.add(Group.objects.get(name=Role.COORDINATOR))
     return user
 
@@ -573,7 +562,7 @@ def test_language_switch_ignores_unknown_languages_and_foreign_next(cast):
 
 
 def test_volunteer_role_from_my_account(cast):
-    person = UserFactory(language="en")
+    person = UserFactory()
     client = Client()
     client.force_login(person)
 

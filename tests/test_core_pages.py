@@ -23,17 +23,6 @@ pytestmark = pytest.mark.django_db
 Status = Mission.Status
 
 
-@pytest.fixture(autouse=True)
-def _english_speakers(request):
-    """The cast's accounts say French, which the pages follow; these tests read English."""
-    if "cast" in request.fixturenames:
-        cast = request.getfixturevalue("cast")
-        User.objects.update(language="en")
-        for person in vars(cast).values():
-            if isinstance(person, User):
-                person.language = "en"
-
-
 def text(response) -> str:
     return unescape(re.sub(r"\s+", " ", response.content.decode()))
 
@@ -206,7 +195,7 @@ def test_volunteer_dashboard_points_to_the_catalogue(cast):
 
 def test_person_with_no_role_is_shown_how_to_start(db):
     client = Client()
-    person = UserFactory(language="en")
+    person = UserFactory()
     client.force_login(person)
 
     response = client.get(reverse("core:dashboard"))
