@@ -26,7 +26,7 @@ TEST_DEBIAN_PACKAGES := postgresql chromium gettext libpango-1.0-0 libpangoft2-1
 # makemessages and compilemessages must not walk into installed packages.
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git --ignore=.pgtest
 
-.PHONY: help run test lint fmt messages clean translations debian-test-packages
+.PHONY: help run test lint fmt messages clean assets translations debian-test-packages
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
@@ -34,6 +34,7 @@ help:
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make fmt       fix what ruff can and format the code"
 	@echo "make messages  update the French and English catalogues (soscience/locale)"
+	@echo "make assets    install the front-end packages and copy them into var/assets (for collectstatic)"
 	@echo "make clean     remove .venv, node_modules and built files (keeps var/db.sqlite3 and var/media)"
 
 run: $(RUN_STAMP) $(HTMX) translations
@@ -88,6 +89,8 @@ $(NPM_STAMP):
 	npm install --no-audit --no-fund --no-package-lock --loglevel=error
 	@rm -f node_modules/.installed-*
 	@touch $@
+
+assets: $(HTMX)
 
 $(HTMX): $(NPM_STAMP)
 	mkdir -p $(dir $@) var/static
