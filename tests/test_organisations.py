@@ -18,7 +18,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from soscience.accounts.models import User
 from soscience.organisations.models import (
     MemberInvitation,
     Membership,
@@ -83,17 +82,10 @@ def mails_to(address: str) -> list:
     return [m for m in mail.outbox if address in m.to]
 
 
-@pytest.fixture(autouse=True)
-def _english(cast):
-    # The factories make French speakers and a signed-in person sees their own language;
-    # these tests read English pages and mails.
-    User.objects.update(language="en")
-
-
 @pytest.fixture
 def newcomer(db):
     """Someone with an account and no organisation yet."""
-    return UserFactory(full_name="Nadia Nouvelle", language="en")
+    return UserFactory(full_name="Nadia Nouvelle")
 
 
 @pytest.fixture
@@ -516,7 +508,7 @@ def test_proof_is_downloaded_by_members_and_coordinators(cast, who):
 
 
 def test_member_adds_a_colleague_with_an_account(cast, django_capture_on_commit_callbacks):
-    colleague = UserFactory(full_name="Cheikh Collègue", language="en")
+    colleague = UserFactory(full_name="Cheikh Collègue")
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client("member").post(
             reverse("organisations:member_add", args=[cast.organisation.pk]),
