@@ -112,6 +112,8 @@ def test_signup_as_organisation_sends_a_verification_mail_then_login_works(
     assert user.roles == frozenset()  # an organisation member is one once they register it
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["awa@example.org"]
+    assert "Confirm your email address" in mail.outbox[0].subject
+    assert "Awa Diallo gave this address" in mail.outbox[0].body
     confirm = link_in(mail.outbox[0], "/accounts/confirm-email/")
 
     page = client.get(confirm)

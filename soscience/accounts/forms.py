@@ -27,10 +27,13 @@ class SignupForm(AllauthSignupForm):
         widget=forms.RadioSelect,
         initial="organisation",
     )
-    field_order = ["full_name", "email", "password1", "password2", "joining_as"]
+    field_order = ["joining_as", "full_name", "email", "password1", "password2"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # allauth's placeholders repeat the labels, which we always show.
+            field.widget.attrs.pop("placeholder", None)
         # allauth's sign-up view does not hand the request to its form; its middleware
         # keeps it in a context variable. "?as=volunteer" comes from the home page.
         request = allauth_context.request
