@@ -32,6 +32,16 @@ def _attach_proof(organisation: Organisation, proof: UploadedFile) -> None:
     organisation.proof_document.save(proof.name or "proof", proof, save=False)
 
 
+def _mail_coordinators(organisation: Organisation) -> None:
+    """Tell the team an organisation awaits the verification of its eligibility."""
+    for coordinator in User.objects.with_role(Role.COORDINATOR):
+        mail_user(
+            coordinator,
+            "organisations/mail/to_review",
+            {"organisation": organisation.name, "path": f"/organisations/{organisation.pk}/"},
+        )
+
+
 def _mail_members(organisation: Organisation, template: str, context: dict[str, Any]) -> None:
     for membership in organisation.memberships.select_related("user"):
         mail_user(membership.user, template, {"organisation": organisation.name, **context})
@@ -47,12 +57,7 @@ def organisation_register(*, by: User, data: dict[str, Any], proof: UploadedFile
     OrganisationEvent.objects.create(
         organisation=organisation, actor=by, kind=OrganisationEvent.Kind.REGISTERED
     )
-    for coordinator in User.objects.with_role(Role.COORDINATOR):
-        mail_user(
-            coordinator,
-            "organisations/mail/to_review",
-            {"organisation": organisation.name, "path": f"/organisations/{organisation.pk}/"},
-        )
+    _mail_coordinators(organisation)
     return organisation
 
 
@@ -78,6 +83,7 @@ def organisation_update(
     organisation.save()
     if kind:
         OrganisationEvent.objects.create(organisation=organisation, actor=by, kind=kind)
+        _mail_coordinators(organisation)
     return organisation
 
 
