@@ -94,6 +94,11 @@ class MissionOrderForm(forms.ModelForm):
         self.fields["hours_per_week"].help_text = _("Between 1 and %(max)d hours.") % {
             "max": settings.SOSCIENCE_MAX_HOURS_PER_WEEK
         }
+        # Hints for the browser; the rules above are what is enforced.
+        self.fields["team_size"].widget.attrs.update(min="1", max=settings.SOSCIENCE_MAX_TEAM_SIZE)
+        self.fields["hours_per_week"].widget.attrs.update(
+            min="1", max=settings.SOSCIENCE_MAX_HOURS_PER_WEEK
+        )
         self.fields["equipment_budget"].min_value = 0
         self.fields["equipment_budget"].widget.attrs["min"] = "0"
         self._add_skill_rows(skills or [])
