@@ -9,7 +9,7 @@ port=${PORT:-8000}
 # Job control puts each background process in its own process group, so one signal to the
 # group also reaches the autoreloader's child process.
 set -m
-"$python" manage.py db_worker </dev/null &
+"$python" manage.py db_worker --queue-name "*" </dev/null &
 worker=$!
 "$python" manage.py runserver "127.0.0.1:$port" </dev/null &
 server=$!
