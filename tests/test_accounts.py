@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -575,3 +577,121 @@ def test_volunteer_role_from_my_account(cast):
     assert response["Location"] == reverse("core:dashboard")
     assert Role.VOLUNTEER in User.objects.get(pk=person.pk).roles
     assert "Become a volunteer" not in text(client.get(reverse("accounts:preferences")))
+
+
+# --- every account page: one h1, unique ids, labelled fields, nothing inline ----------------
+
+
+class PageAudit(HTMLParser):
+    """What axe-core and our strict CSP would object to, checked without a browser."""
+
+    CONTROLS = ("input", "select", "textarea")
+    UNLABELLED_TYPES = ("hidden", "submit", "button")
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.ids: Counter[str] = Counter()
+        self.h1 = 0
+        self.label_for: set[str] = set()
+        self.controls: list[str] = []
+        self.inline: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids[attributes["id"]] += 1
+        if "style" in attributes:
+            self.inline.append(f"style on <{tag}>")
+        if (
+            tag == "script"
+            and not attributes.get("src")
+            and attributes.get("type") != ("application/json")
+        ):
+            self.inline.append("inline <script>")
+        if tag == "h1":
+            self.h1 += 1
+        if tag == "label" and attributes.get("for"):
+            self.label_for.add(attributes["for"] or "")
+        if tag in self.CONTROLS and attributes.get("type") not in self.UNLABELLED_TYPES:
+            self.controls.append(attributes.get("id") or f"<{tag} name={attributes.get('name')}>")
+
+    def problems(self) -> list[str]:
+        found = [f"duplicate id {i}" for i, n in self.ids.items() if n > 1]
+        found += [f"{self.h1} <h1>"] if self.h1 != 1 else []
+        found += [f"no label for {c}" for c in self.controls if c not in self.label_for]
+        return found + self.inline
+
+
+ANONYMOUS_PAGES = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/signup/?as=volunteer",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/password/reset/key/bad-key/",
+    "/accounts/confirm-email/",
+    "/accounts/confirm-email/bad-key/",
+    "/",
+]
+MEMBER_PAGES = [
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+    "/accounts/2fa/totp/activate/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/me/",
+    "/dashboard/",
+]
+
+
+@pytest.mark.parametrize("path", ANONYMOUS_PAGES)
+def test_anonymous_account_pages_are_well_formed(path):
+    response = Client().get(path)
+
+    assert response.status_code == 200
+    assert PageAudit(response.content.decode()).problems() == []
+
+
+@pytest.mark.parametrize("path", MEMBER_PAGES)
+def test_signed_in_account_pages_are_well_formed(cast, path):
+    client = Client()
+    log_in(client, cast.member.email)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert PageAudit(response.content.decode()).problems() == []
+
+
+def test_pages_with_errors_are_well_formed(cast):
+    signup = Client().post(reverse("account_signup"), signup_data(email="x", password1="1"))
+    login = log_in(Client(), cast.member.email, "wrong")
+    invitation = Invitation.objects.create(
+        email="sam@example.org", role="supervisor", invited_by=cast.coordinator
+    )
+    accept = Client().post(
+        reverse("accounts:invitation", args=[invitation.token]), {"full_name": "", "password": "1"}
+    )
+    team = invite(cast.client("coordinator"), "not-an-address")
+
+    for response in (signup, login, accept, team):
+        assert response.status_code == 200
+        assert PageAudit(response.content.decode()).problems() == []
+
+
+def test_totp_set_up_page_is_well_formed_and_shows_the_qr_code_as_an_image():
+    coordinator_without_totp()
+    client = Client()
+    log_in(client, "nouvelle.coord@example.org")
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    response = client.get(reverse("mfa_activate_totp") + "?required=1")
+
+    html = response.content.decode()
+    assert PageAudit(html).problems() == []
+    # Our CSP allows images from data: URIs, never inline SVG styles or scripts.
+    assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="[^"]+"', html)
+    assert "<svg" not in html
