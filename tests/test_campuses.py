@@ -8,17 +8,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from soscience.accounts.models import User
 from soscience.volunteers.models import Campus
 from tests.factories import CampusFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(cast):
-    # Pages follow the account's language; the cast is created French-speaking.
-    User.objects.update(language="en")
 
 
 def text(response) -> str:

@@ -15,7 +15,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from soscience.accounts.models import User
 from soscience.core.models import Domain, PlatformSettings
 from soscience.missions import services
 from soscience.missions.models import Mission, MissionOrderVersion
@@ -25,13 +24,6 @@ from soscience.volunteers.models import Skill
 from tests.factories import CampusFactory, MissionFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(cast):
-    # The cast is created French-speaking and pages follow the account's language;
-    # these tests read the English texts.
-    User.objects.update(language="en")
 
 
 def text(response) -> str:

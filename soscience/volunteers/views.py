@@ -5,16 +5,17 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from soscience.core.access import require_coordinator
+from soscience.core.errors import DomainError
 from soscience.volunteers.access import campus_for_user
 from soscience.volunteers.forms import CampusForm
 from soscience.volunteers.models import Campus
+from soscience.volunteers.services import campus_save
 
 
 @require_GET
@@ -26,10 +27,8 @@ def campus_list(request: HttpRequest) -> HttpResponse:
 def _save(request: HttpRequest, form: CampusForm, campus: Campus | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
-            # A savepoint: a home campus saved concurrently must not break the request.
-            with transaction.atomic():
-                saved = form.save()
-        except IntegrityError:
+            saved = campus_save(campus=form.save(commit=False), by=request.user)
+        except DomainError:
             form.home_taken_error()
         else:
             messages.success(request, _("The campus %(name)s was saved.") % {"name": saved.name})
