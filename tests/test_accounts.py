@@ -31,12 +31,9 @@ STRONG = "lanterne-orange-riviere-42"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(settings):
+def _fresh_rate_limits():
     # allauth counts failed logins in the cache, shared by every test of the run.
     cache.clear()
-    # LOGIN_REDIRECT_URL names a URL that does not exist ("dashboard" instead of
-    # "core:dashboard"); see the report. Harmless once settings.py is fixed.
-    settings.LOGIN_REDIRECT_URL = "core:dashboard"
     yield
     cache.clear()
 

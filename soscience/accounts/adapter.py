@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from soscience.core.mail import enqueue_message
@@ -12,8 +14,11 @@ class AccountAdapter(DefaultAccountAdapter):
     """allauth, with mail sent by the worker so an SMTP failure never fails a sign-up."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        message = self.render_mail(template_prefix, email, context)
-        enqueue_message(message)
+        # allauth's templates expect these two; its default adapter adds them itself.
+        request = allauth_context.request
+        site = get_current_site(request) if request is not None else None
+        context = {"email": email, "current_site": site, **context}
+        enqueue_message(self.render_mail(template_prefix, email, context))
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)

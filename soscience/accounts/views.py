@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from soscience.accounts.access import require_coordinator
+from soscience.accounts.access import invitation_for_token, require_coordinator
 from soscience.accounts.forms import AcceptInvitationForm, InvitationForm, PreferencesForm
 from soscience.accounts.models import Invitation, User
 from soscience.accounts.roles import GROUP_ROLES, TEAM_ROLES, Role
@@ -87,16 +87,10 @@ def team(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _usable_invitation(token: str) -> Invitation | None:
-    # The token is the secret: whoever holds it may see the invitation it names.
-    invite = Invitation.objects.filter(token=token).first()
-    return invite if invite is not None and invite.is_usable else None
-
-
 @login_not_required
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an invitation to the team: with the current account, or by creating one."""
-    invite = _usable_invitation(token)
+    invite = invitation_for_token(token)
     if invite is None:
         return render(request, "accounts/invitation_invalid.html", status=410)
     anonymous = not request.user.is_authenticated
