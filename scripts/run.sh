@@ -16,14 +16,17 @@ server=$!
 
 stopped=no
 stop() {
+    # Never fail half-way: the terminal may be gone (a closed window), so kill first, and
+    # let a failing echo change nothing.
+    set +e
     [ "$stopped" = yes ] && return
     stopped=yes
-    echo
-    echo "Stopping the server and the task worker..."
-    kill -TERM -- "-$server" "-$worker" 2>/dev/null || true
-    wait "$server" "$worker" 2>/dev/null || true
+    kill -TERM -- "-$server" "-$worker" 2>/dev/null
+    printf '\nStopping the server and the task worker...\n' 2>/dev/null
+    wait "$server" "$worker" 2>/dev/null
 }
 trap 'stop; exit 130' INT
+trap 'stop; exit 129' HUP
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
