@@ -1,0 +1,275 @@
+"""Every URL of the platform, for every role of the cast: who gets what.
+
+A URL pattern that has no entry in ``TABLE`` (or in ``NOT_OURS``) makes
+``test_every_url_is_in_the_table`` fail, so a new page cannot ship without its access rules
+being decided and tested.
+
+Codes: 200 ok, 302 redirect (to login for visitors, or after a POST action), 403 known but not
+allowed, 404 not allowed to know it exists, 405 wrong method, 410 gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from soscience.missions.models import Mission
+from soscience.missions.services import mission_submit_for_approval
+from soscience.needs.models import Need
+from tests.conftest import ROLES_OF_CAST
+from tests.factories import CampusFactory, MissionFactory, NeedFactory
+
+ANON, COORD, SUP, MEMBER, OTHER, VOL, OVOL, AMB = ROLES_OF_CAST
+EVERYONE = ROLES_OF_CAST
+SIGNED_IN = ROLES_OF_CAST[1:]
+
+
+@dataclass(frozen=True)
+class Row:
+    """Expected status for GET (or POST when ``method`` says so) per role."""
+
+    kwargs: str  # key into the World's kwargs builders
+    expect: dict[str | None, int]
+    method: str = "get"
+
+
+def only(allowed: tuple, ok: int = 200, others: int = 404, anon: int = 302) -> dict:
+    """``ok`` for the allowed roles, ``others`` for the signed-in rest, ``anon`` for visitors."""
+    return {r: (ok if r in allowed else anon if r is None else others) for r in ROLES_OF_CAST}
+
+
+def coordinators(ok: int = 200) -> dict:
+    return only((COORD,), ok=ok, others=403)
+
+
+def public(ok: int = 200) -> dict:
+    return dict.fromkeys(ROLES_OF_CAST, ok)
+
+
+def signed_in(ok: int = 200) -> dict:
+    return only(SIGNED_IN, ok=ok)
+
+
+# Third-party URLs, tested by their own projects; listed by name so a new one is noticed.
+NOT_OURS_PREFIXES = ("admin:",)
+
+TABLE: dict[str, Row] = {}
+NOT_OURS: set[str] = set()
+
+
+class World:
+    """The objects every URL of the table is tried on, all belonging to ``cast.organisation``
+    (so `other_member` is an outsider) and supervised by ``cast.supervisor``."""
+
+    def __init__(self, cast) -> None:
+        self.cast = cast
+        self.campus = CampusFactory(is_home=True, slug="home")
+        self.need = NeedFactory(organisation=cast.organisation, submitted_by=cast.member)
+        self.attachment = self.need.attachments.create(
+            original_name="plan.pdf", content_type="application/pdf", size=10,
+            uploaded_by=cast.member, file=_saved_pdf(),
+        )  # fmt: skip
+        scoping = NeedFactory(organisation=cast.organisation, status=Need.Status.SCOPING)
+        self.scoping_need = scoping
+        self.order = MissionFactory(
+            organisation=cast.organisation, need=scoping, supervisor=cast.supervisor,
+            created_by=cast.coordinator,
+        )  # fmt: skip
+        self.version = mission_submit_for_approval(mission=self.order, by=cast.coordinator)
+        self.published = MissionFactory(
+            organisation=cast.organisation, supervisor=cast.supervisor,
+            status=Mission.Status.OPEN, published_at=timezone.now(),
+            created_by=cast.coordinator,
+        )  # fmt: skip
+        self.invitation_token = _invitation(cast).token
+
+    def kwargs(self, key: str) -> dict:
+        return {
+            "": {},
+            "organisation": {"pk": self.cast.organisation.pk},
+            "need": {"pk": self.need.pk},
+            "attachment": {"need_pk": self.need.pk, "pk": self.attachment.pk},
+            "scoping_need": {"need_pk": self.scoping_need.pk},
+            "order": {"pk": self.order.pk},
+            "version": {"pk": self.order.pk, "number": self.version.number},
+            "published": {"pk": self.published.pk},
+            "campus": {"pk": self.campus.pk},
+            "note": {"kind": "need", "pk": self.need.pk},
+            "invitation": {"token": self.invitation_token},
+        }[key]
+
+
+def _saved_pdf():
+    from django.core.files.base import ContentFile
+
+    from tests.factories import PDF_BYTES
+
+    return ContentFile(PDF_BYTES, name="plan.pdf")
+
+
+def _invitation(cast):
+    from soscience.accounts.models import Invitation
+
+    return Invitation.objects.create(
+        email="new.member@example.org", role="supervisor", invited_by=cast.coordinator
+    )
+
+
+# Expectations. POST rows are tried with an empty form: an allowed role reaches the view's
+# logic (302 back with a message, or 200 re-displaying the form with errors).
+ORDER_READERS = (COORD, SUP, MEMBER)
+ORG_PEOPLE = (COORD, MEMBER)
+
+TABLE.update(
+    {
+        # core
+        "core:home": Row("", public()),
+        "core:healthz": Row("", public()),
+        "core:set_language": Row("", public(302), method="post"),
+        "core:dashboard": Row("", signed_in()),
+        "core:note_add": Row("note", coordinators(302), method="post"),
+        "core:platform_settings": Row("", coordinators()),
+        # accounts
+        "accounts:preferences": Row("", signed_in()),
+        "accounts:team": Row("", coordinators()),
+        # The token is the secret: anyone holding it sees the invitation (a signed-in person
+        # with another address is told it was sent to someone else).
+        "accounts:invitation": Row("invitation", public()),
+        # organisations
+        "organisations:register": Row("", signed_in()),
+        "organisations:review_queue": Row("", coordinators()),
+        "organisations:detail": Row("organisation", only(ORG_PEOPLE)),
+        # A verified organisation is locked for its members: they know it, may not edit it.
+        "organisations:edit": Row("organisation", {**only(ORG_PEOPLE), MEMBER: 403}),
+        "organisations:proof": Row("organisation", only(ORG_PEOPLE)),
+        "organisations:verify": Row("organisation", coordinators(302), method="post"),
+        "organisations:reject": Row("organisation", coordinators(200), method="post"),
+        "organisations:member_add": Row("organisation", only(ORG_PEOPLE, ok=200), method="post"),
+        # needs
+        "needs:start": Row("", public()),
+        "needs:submit": Row("", {**signed_in(302), COORD: 200, MEMBER: 200, OTHER: 200}),
+        "needs:triage": Row("", coordinators()),
+        "needs:detail": Row("need", only(ORG_PEOPLE)),
+        "needs:edit": Row("need", only(ORG_PEOPLE)),
+        "needs:withdraw": Row("need", only(ORG_PEOPLE, ok=302), method="post"),
+        "needs:attachment": Row("attachment", only(ORG_PEOPLE)),
+        "needs:take": Row("need", coordinators(302), method="post"),
+        "needs:decline": Row("need", coordinators(200), method="post"),
+        "needs:duplicate": Row("need", coordinators(200), method="post"),
+        # mission orders: the team writes, the organisation approves, the supervisor reads along
+        "missions:list": Row("", coordinators()),
+        "missions:create": Row("scoping_need", coordinators()),
+        "missions:manage": Row("order", only(ORDER_READERS)),
+        "missions:version": Row("version", only(ORDER_READERS)),
+        "missions:edit": Row("order", {**only(ORDER_READERS), SUP: 403, MEMBER: 403}),
+        "missions:submit": Row(
+            "order", {**only(ORDER_READERS, ok=302), SUP: 403, MEMBER: 403}, method="post"
+        ),
+        "missions:publish": Row("order", {**only(ORDER_READERS), SUP: 403, MEMBER: 403}),
+        "missions:unpublish": Row(
+            "published", {**only(ORDER_READERS, ok=200), SUP: 403, MEMBER: 403}, method="post"
+        ),
+        "missions:approve": Row(
+            "order", {**only(ORDER_READERS, ok=302), COORD: 403, SUP: 403}, method="post"
+        ),
+        "missions:request_changes": Row(
+            "order", {**only(ORDER_READERS, ok=302), COORD: 403, SUP: 403}, method="post"
+        ),
+        # public catalogue
+        "missions:catalogue": Row("", public()),
+        "missions:detail": Row("published", public()),
+        "missions:feed": Row("", public()),
+        # campuses
+        "volunteers:campus_list": Row("", coordinators()),
+        "volunteers:campus_create": Row("", coordinators()),
+        "volunteers:campus_edit": Row("campus", coordinators()),
+        # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
+        # to its own login page.
+        "admin:index": Row("", public(302)),
+    }
+)
+
+# django-allauth's pages (log in, sign up, password, email, two-step verification): their
+# access rules are allauth's and tested by allauth; here we check each answers every role
+# without a server error (see test_allauth_pages_answer_everyone).
+NOT_OURS.update({
+    "account_login", "account_logout", "account_inactive", "account_signup",
+    "account_reauthenticate", "account_email", "account_email_verification_sent",
+    "account_change_password", "account_set_password", "account_reset_password",
+    "account_confirm_login_code", "account_confirm_email",
+    "account_reset_password_from_key_done", "account_reset_password_from_key",
+    "account_reset_password_done", "mfa_index", "mfa_authenticate", "mfa_reauthenticate",
+    "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes", "mfa_download_recovery_codes",
+})  # fmt: skip
+
+
+def _all_url_names(resolver=None, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += _all_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}?")
+    return names
+
+
+def test_every_url_is_in_the_table():
+    missing = [
+        name
+        for name in _all_url_names()
+        if name not in TABLE and name not in NOT_OURS and not name.startswith(NOT_OURS_PREFIXES)
+    ]
+    assert missing == [], f"URLs without access rules in tests/test_access_table.py: {missing}"
+
+
+@pytest.mark.parametrize("role", ROLES_OF_CAST, ids=lambda r: r or "anonymous")
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_access(name, role, cast):
+    row = TABLE[name]
+    world = World(cast)
+    url = reverse(name, kwargs=world.kwargs(row.kwargs))
+    client = cast.client(role)
+    response = getattr(client, row.method)(url)
+    expected = row.expect[role]
+    assert response.status_code == expected, (
+        f"{row.method.upper()} {url} as {role or 'anonymous'}: "
+        f"{response.status_code}, expected {expected}"
+    )
+    if role is None and expected == 302 and name not in REDIRECT_NOT_TO_LOGIN:
+        assert response["Location"].startswith("/accounts/login/"), response["Location"]
+
+
+# Public URLs that redirect a visitor somewhere other than the login page.
+REDIRECT_NOT_TO_LOGIN = {"core:set_language", "admin:index"}
+
+ALLAUTH_SIMPLE_GET = sorted(
+    n for n in NOT_OURS if n not in {"account_confirm_email", "account_reset_password_from_key"}
+)
+
+
+@pytest.mark.parametrize("role", ROLES_OF_CAST, ids=lambda r: r or "anonymous")
+def test_allauth_pages_answer_everyone(role, cast):
+    client = cast.client(role)
+    for name in ALLAUTH_SIMPLE_GET:
+        response = client.get(reverse(name))
+        assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
+    assert client.get(reverse("account_confirm_email", args=["bad-key"])).status_code < 500
+
+
+def test_outsider_ids_are_not_found(cast):
+    """Someone else's object id in a URL: 404, never the object (another organisation's
+    member trying this organisation's pages is covered above; here the reverse)."""
+    world = World(cast)
+    other_need = NeedFactory(organisation=cast.other_organisation)
+    client = cast.client("member")
+    assert client.get(reverse("needs:detail", args=[other_need.pk])).status_code == 404
+    assert (
+        client.get(reverse("organisations:detail", args=[cast.other_organisation.pk])).status_code
+        == 404
+    )
+    assert client.get(reverse("needs:detail", args=[world.need.pk])).status_code == 200
