@@ -10,7 +10,6 @@ from operator import and_, or_
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.translation import get_language
 from django_countries import countries
 
 from soscience.core.models import Domain
@@ -118,10 +117,6 @@ def _sort_key(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
-def _english() -> bool:
-    return (get_language() or "fr").startswith("en")
-
-
 def catalogue_filters_options() -> CatalogueOptions:
     """Domains, the countries and skills of open missions, and the active campuses."""
     codes = Mission.objects.published().order_by().values_list("country", flat=True).distinct()
@@ -130,10 +125,11 @@ def catalogue_filters_options() -> CatalogueOptions:
         key=lambda item: _sort_key(item[1]),
     )
     used = MissionSkill.objects.filter(mission__status=Mission.Status.OPEN).values("skill_id")
-    skills = Skill.objects.filter(pk__in=used).order_by("name_en" if _english() else "name_fr")
+    # Sorted here rather than by the database, whose collation puts "Séchage" after "Statistiques".
+    skills = sorted(Skill.objects.filter(pk__in=used), key=lambda skill: _sort_key(skill.name))
     return CatalogueOptions(
         domains=list(Domain.objects.all()),
         countries=country_choices,
-        skills=list(skills),
+        skills=skills,
         campuses=list(Campus.objects.filter(is_active=True)),
     )
