@@ -24,7 +24,8 @@ HTMX := var/assets/vendor/htmx.min.js
 TEST_DEBIAN_PACKAGES := postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 # makemessages and compilemessages must not walk into installed packages.
-I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git --ignore=.pgtest
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git --ignore=.pgtest \
+	--ignore=tests
 
 .PHONY: help run test lint fmt messages clean assets translations debian-test-packages
 
@@ -86,7 +87,7 @@ $(TEST_STAMP):
 $(NPM_STAMP):
 	@command -v npm >/dev/null || scripts/system_packages.sh nodejs npm
 	@echo "Installing front-end packages (package.json)..."
-	npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	npm install --no-audit --no-fund --no-package-lock --no-update-notifier --loglevel=error
 	@rm -f node_modules/.installed-*
 	@touch $@
 
