@@ -26,6 +26,27 @@ class TranslatedName(models.Model):
         return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
 
 
+class Event(models.Model):
+    """One line of an object's timeline and audit trail: who did what, when.
+
+    Concrete subclasses add the foreign key to their object and a ``Kind`` choices class.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=32)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+
 class Domain(TranslatedName):
     """A field of work the platform serves (water, energy, health devices...)."""
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from soscience.core.models import Domain
+from soscience.core.models import Domain, Event
 from soscience.needs.models import Need
 from soscience.organisations.models import Organisation
 from soscience.volunteers.models import Campus, Skill, SkillLevel
@@ -220,7 +220,7 @@ class MissionOrderVersion(models.Model):
         return f"{self.mission_id} v{self.number}"
 
 
-class MissionEvent(models.Model):
+class MissionEvent(Event):
     """One line of the mission's timeline, and its audit trail."""
 
     class Kind(models.TextChoices):
@@ -234,18 +234,7 @@ class MissionEvent(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     version = models.ForeignKey(
         MissionOrderVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    detail = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.created_at:%Y-%m-%d}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from soscience.core.models import Domain
+from soscience.core.models import Domain, Event
 from soscience.organisations.models import Organisation
 
 
@@ -121,7 +121,7 @@ class NeedAttachment(models.Model):
         return self.original_name
 
 
-class NeedEvent(models.Model):
+class NeedEvent(Event):
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         EDITED = "edited", _("Edited")
@@ -131,15 +131,4 @@ class NeedEvent(models.Model):
         DUPLICATE = "duplicate", _("Marked as a duplicate")
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    detail = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.created_at:%Y-%m-%d}"

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from soscience.core.models import Event
+
 
 def proof_upload_to(instance: Organisation, filename: str) -> str:
     # A random name: the original one is kept in the row, never trusted on disk.
@@ -119,7 +121,7 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation}"
 
 
-class OrganisationEvent(models.Model):
+class OrganisationEvent(Event):
     """The organisation's history: registration, eligibility decisions, members."""
 
     class Kind(models.TextChoices):
@@ -130,18 +132,7 @@ class OrganisationEvent(models.Model):
         MEMBER_ADDED = "member_added", _("Member added")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    detail = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.created_at:%Y-%m-%d}"
 
 
 class MemberInvitation(models.Model):
