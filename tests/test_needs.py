@@ -531,7 +531,9 @@ def test_decline_with_reason_mails_the_member_in_their_language(
     assert detail in by_address[cast.member.email].body
     assert "Séchoir solaire" in by_address[cast.member.email].subject
     assert "Reason: Out of reach for a short volunteer mission" in by_address[english.email].body
-    # The member sees the reason on the need's page.
+    # The member sees the reason on the need's page (read in English here).
+    cast.member.language = "en"
+    cast.member.save()
     page = cast.client("member").get(_url("detail", need)).text
     assert "Why the team declined it" in page
     assert "Bobo-Dioulasso" in page
