@@ -141,10 +141,10 @@ def test_coordinator_dashboard_counts_the_work_and_links_to_it(cast):
 
     page = text(response)
     html = response.content.decode()
-    assert re.search(r'class="count">1</span> organisations to verify', html)
-    assert re.search(r'class="count">1</span> needs to triage', html)
-    assert re.search(r'class="count">1</span> mission orders awaiting approval', html)
-    assert re.search(r'class="count">1</span> approved orders to publish', html)
+    assert re.search(r'class="count">1</span> organisation to verify', html)
+    assert re.search(r'class="count">1</span> need to triage', html)
+    assert re.search(r'class="count">1</span> mission order awaiting approval', html)
+    assert re.search(r'class="count">1</span> approved order to publish', html)
     for url in ("needs:triage", "organisations:review_queue", "missions:list", "accounts:team"):
         assert reverse(url) in html
     assert f'href="{reverse("core:platform_settings")}"' in html

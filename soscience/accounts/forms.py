@@ -31,6 +31,9 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The same msgid as allauth's and django.contrib.auth's label: having it in our own
+        # catalogue (which wins) makes every page say "e-mail", not auth's "Courriel".
+        self.fields["email"].label = _("Email")
         for field in self.fields.values():
             # allauth's placeholders repeat the labels, which we always show.
             field.widget.attrs.pop("placeholder", None)
