@@ -117,7 +117,7 @@ def test_a_visitor_reads_the_whole_mission_order(cast):
         equipment_budget="987.65",
         results_licence=Mission.ResultsLicence.SHARED,
         skills=[("water-treatment", 3), ("microbiology", 1)],
-        campuses=[CampusFactory(short_name="ESPCI", slug="espci")],
+        campuses=[CampusFactory(name="ESPCI Paris", short_name="ESPCI", slug="espci")],
     )
     html = page_of(cast.client(None), detail_url(mission))
     assert "<h1>Filtre à sable lent pour l&#x27;école</h1>" in html
@@ -126,7 +126,7 @@ def test_a_visitor_reads_the_whole_mission_order(cast):
     for text in ["Dimensionner un filtre.", "Plans et guide de construction.",
                  "La construction sur place.", "3 volunteers", "6 hours a week", "8 weeks",
                  "Remote and on site", "French, English", "Water treatment", "Expert",
-                 "Microbiology", "Notions", "reuse by other ESS actors allowed", "ESPCI",
+                 "Microbiology", "Notions", "reuse by other ESS actors allowed", "ESPCI Paris",
                  "Eau Claire Thiès", "Bring safe drinking water to schools."]:  # fmt: skip
         assert text in html, text
     assert "987" not in html  # the equipment budget is internal

@@ -31,7 +31,8 @@ class Campus(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        # The full name: visitors and organisations may not know a school's acronym.
+        return self.name
 
 
 class Skill(TranslatedName):
