@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "soscience.needs",
     "soscience.volunteers",
     "soscience.missions",
+    "soscience.applications",
+    "soscience.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

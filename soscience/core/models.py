@@ -68,6 +68,12 @@ class PlatformSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(52)],
     )
 
+    answer_within_days = models.PositiveSmallIntegerField(
+        _("days to answer applicants after applications close"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
     class Meta:
         verbose_name = _("platform settings")
         constraints = [

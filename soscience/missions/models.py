@@ -107,6 +107,10 @@ class Mission(models.Model):
         _("status"), max_length=24, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    applications_close_on = models.DateField(
+        _("applications close on"), null=True, blank=True,
+        help_text=_("The team answers every applicant within a few days of this date."),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -224,7 +224,7 @@ def member_registers_organisation(member: Actor, proof: Path) -> None:
 
 def coordinator_verifies(coordinator: Actor) -> None:
     page = coordinator.page
-    coordinator.click(page.get_by_role("link", name=re.compile("organisations to verify")))
+    coordinator.click(page.get_by_role("link", name=re.compile("organisations? to verify")))
     coordinator.click(page.get_by_role("link", name=ORGANISATION))
     page.get_by_label("Note (optional)").fill("Statutes and SIREN checked.")
     coordinator.click(page.get_by_role("button", name="Verify eligibility"))
@@ -255,7 +255,7 @@ def fill_need(page: Page, *, title: str = NEED_TITLE) -> None:
 def coordinator_scopes_need(coordinator: Actor, supervisor_name: str) -> None:
     page = coordinator.page
     coordinator.goto("/dashboard/")
-    coordinator.click(page.get_by_role("link", name=re.compile("needs to triage")))
+    coordinator.click(page.get_by_role("link", name=re.compile("needs? to triage")))
     coordinator.click(page.get_by_role("link", name=NEED_TITLE))
     coordinator.click(page.get_by_role("button", name="Take into scoping"))
     coordinator.click(page.get_by_role("link", name="Draft the mission order"))
@@ -302,7 +302,7 @@ def member_approves(member: Actor) -> None:
 def coordinator_publishes(coordinator: Actor, home_campus: str) -> None:
     page = coordinator.page
     coordinator.goto("/dashboard/")
-    coordinator.click(page.get_by_role("link", name=re.compile("approved orders to publish")))
+    coordinator.click(page.get_by_role("link", name=re.compile("approved orders? to publish")))
     coordinator.click(page.get_by_role("link", name=MISSION_TITLE))
     coordinator.click(page.get_by_role("link", name="Publish"))
     expect(page.get_by_label(home_campus)).to_be_checked()
