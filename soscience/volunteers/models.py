@@ -45,7 +45,7 @@ class Skill(TranslatedName):
         Domain, null=True, blank=True, on_delete=models.SET_NULL, related_name="skills"
     )
     synonyms = models.CharField(
-        _("synonyms and abbreviations"), max_length=300, blank=True,
+        _("synonyms and abbreviations"), max_length=1000, blank=True,
         help_text=_("Comma-separated, in any language (e.g. CAO, CAD)."),
     )  # fmt: skip
 
