@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "soscience.core.context_processors.platform",
+                "soscience.notifications.context_processors.notifications",
             ],
             "builtins": ["django.templatetags.i18n"],
         },

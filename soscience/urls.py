@@ -9,5 +9,7 @@ urlpatterns = [
     path("needs/", include("soscience.needs.urls")),
     path("missions/", include("soscience.missions.urls")),
     path("campuses/", include("soscience.volunteers.urls")),
+    path("applications/", include("soscience.applications.urls")),
+    path("notifications/", include("soscience.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

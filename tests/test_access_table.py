@@ -85,6 +85,27 @@ class World:
             created_by=cast.coordinator,
         )  # fmt: skip
         self.invitation_token = _invitation(cast).token
+        self.application, self.team_member = self._applications(cast)
+
+    def _applications(self, cast):
+        """cast.volunteer applied to the published mission; someone else is on its team."""
+        from soscience.accounts.roles import Role
+        from soscience.applications.models import Application, TeamMember
+        from tests.factories import UserFactory
+
+        application = Application.objects.create(
+            mission=self.published, volunteer=cast.volunteer, status=Application.Status.APPLIED,
+            motivation="I filter water.", availability_confirmed=True, applied_at=timezone.now(),
+        )  # fmt: skip
+        selected = Application.objects.create(
+            mission=self.published, volunteer=UserFactory(roles=[Role.VOLUNTEER]),
+            status=Application.Status.SELECTED, applied_at=timezone.now(),
+        )  # fmt: skip
+        member = TeamMember.objects.create(
+            mission=self.published, application=selected, volunteer=selected.volunteer,
+            seat=1, capacity=self.published.team_size,
+        )  # fmt: skip
+        return application, member
 
     def kwargs(self, key: str) -> dict:
         return {
@@ -99,6 +120,8 @@ class World:
             "campus": {"pk": self.campus.pk},
             "note": {"kind": "need", "pk": self.need.pk},
             "invitation": {"token": self.invitation_token},
+            "application": {"pk": self.application.pk},
+            "team_member": {"pk": self.team_member.pk},
         }[key]
 
 
@@ -186,6 +209,20 @@ TABLE.update(
         "volunteers:campus_list": Row("", coordinators()),
         "volunteers:campus_create": Row("", coordinators()),
         "volunteers:campus_edit": Row("campus", coordinators()),
+        # applications: volunteers apply and see only their own; the coordination team
+        # decides; the mission's supervisor reads along; the mission is public, so others: 403
+        "applications:apply": Row("published", only((VOL, OVOL), others=403)),
+        "applications:mine": Row("", signed_in()),
+        "applications:withdraw": Row("application", only((VOL,)), method="post"),
+        "applications:mission_applications": Row("published", only((COORD, SUP), others=403)),
+        "applications:invite": Row("published", coordinators(200), method="post"),
+        "applications:shortlist": Row("application", coordinators(302), method="post"),
+        "applications:select": Row("application", coordinators(302), method="post"),
+        "applications:decline": Row("application", coordinators(200), method="post"),
+        "applications:remove": Row("team_member", coordinators(302), method="post"),
+        # notifications: everyone has their own inbox, no id in the URL
+        "notifications:inbox": Row("", signed_in()),
+        "notifications:mark_read": Row("", signed_in(302), method="post"),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),

@@ -79,6 +79,12 @@ class Application(models.Model):
         """Still waiting for the team's answer."""
         return self.status in {self.Status.APPLIED, self.Status.SHORTLISTED}
 
+    @property
+    def reason_label(self) -> str:
+        """The reason of a decline or a withdrawal, in the reader's language."""
+        choices = self.DeclineReason if self.status == self.Status.DECLINED else self.WithdrawReason
+        return str(dict(choices.choices).get(self.reason, self.reason))
+
 
 class TeamMember(models.Model):
     """A selected volunteer in a mission's team.

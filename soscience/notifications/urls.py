@@ -1,0 +1,9 @@
+from django.urls import URLPattern, path
+
+from soscience.notifications import views
+
+app_name = "notifications"
+urlpatterns: list[URLPattern] = [
+    path("", views.inbox, name="inbox"),
+    path("mark-read/", views.mark_read, name="mark_read"),
+]
