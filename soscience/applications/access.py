@@ -63,12 +63,7 @@ def mission_for_selection(user: object, pk: int, *, for_write: bool = False) -> 
     PermissionDenied). Others get PermissionDenied when they may know the mission exists
     (it is published, or it is their organisation's), Http404 otherwise.
     """
-    mission = (
-        Mission.objects.select_related("organisation", "supervisor")
-        .prefetch_related("campuses")
-        .filter(pk=pk)
-        .first()
-    )
+    mission = Mission.objects.select_related("organisation", "supervisor").filter(pk=pk).first()
     if mission is None:
         raise Http404
     if is_coordinator(user):
