@@ -1,0 +1,114 @@
+"""A team that covers the need's different areas rather than the top N look-alikes.
+
+Greedy weighted set cover: each step takes the eligible volunteer who adds the most
+coverage of the areas still open (an area counts as covered from level 2, like the
+benchmark's `teams.json`), then says what stays uncovered and, for hard problems, which
+researcher could advise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .index import Index, eligible
+from .model import Need
+from .profiles import LEVEL_VALUE
+from .ranking import Ranked, profile_of, scores
+from .reasons import area_label, say
+
+COVERED = LEVEL_VALUE[2] - 1e-6
+TEAM_AREA_WEIGHT = 0.35  # an area of the need the team should cover
+CANDIDATES_PER_AREA = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    members: list[str]
+    covered_areas: list[str]
+    uncovered_areas: list[str]
+    advisor: str | None = None
+    notes: list[str] = field(default_factory=list)  # readable: gaps, advisor
+
+
+def _candidates(need: Need, ranked: list[Ranked], index: Index, areas: list[str]) -> list[int]:
+    """The ranking's people first, then the strongest eligible people of each area, so a
+    complementary specialist ranked beyond the page is still considered."""
+    rows = [index.position[r.id] for r in ranked if r.id in index.position]
+    mask = eligible(need, index)
+    for area in areas:
+        values = np.where(mask, index.values_by_area[index.area_column[area]], 0.0)
+        best = np.argsort(-values, kind="stable")[:CANDIDATES_PER_AREA]
+        rows += [int(r) for r in best if values[r] >= COVERED]
+    seen: set[int] = set()
+    return [r for r in rows if not (r in seen or seen.add(r))]
+
+
+def propose_team(need: Need, ranked: list[Ranked], index: Index, size: int | None = None) -> Team:
+    """Up to `size` (default: the need's team size) distinct eligible volunteers."""
+    size = need.team_size if size is None else size
+    profile = profile_of(need)
+    areas = [a for a in profile.main_areas(TEAM_AREA_WEIGHT) if a in index.area_column][:6]
+    rows = _candidates(need, ranked, index, areas)
+    if not rows:
+        return Team([], [], areas, None, _notes(areas, None, None, profile.language))
+    base = scores(need, index, np.array(rows, dtype=np.int64))
+    value = {a: index.values_by_area[index.area_column[a]][rows] for a in areas}
+    reached = dict.fromkeys(areas, 0.0)
+    chosen: list[int] = []
+    for _ in range(min(size, len(rows))):
+        best, best_gain = -1, -1.0
+        for j in range(len(rows)):
+            if j in chosen:
+                continue
+            gain = 0.01 * float(base[j])
+            for a in areas:
+                v = float(value[a][j])
+                v = v if v >= COVERED else 0.5 * v
+                gain += profile.weights[a] * max(0.0, v - reached[a])
+            if gain > best_gain:
+                best, best_gain = j, gain
+        chosen.append(best)
+        for a in areas:
+            reached[a] = max(reached[a], float(value[a][best]))
+    members = [index.volunteers[rows[j]].id for j in chosen]
+    covered = [a for a in areas if reached[a] >= COVERED]
+    uncovered = [a for a in areas if reached[a] < COVERED]
+    advisor = _advisor(need, index, rows, chosen, areas, reached)
+    notes = _notes(uncovered, advisor, _advisor_area(index, advisor, areas), profile.language)
+    return Team(members, covered, uncovered, advisor, notes)
+
+
+def _advisor(
+    need: Need, index: Index, rows: list[int], chosen: list[int], areas: list[str],
+    reached: dict[str, float],
+) -> str | None:  # fmt: skip
+    """A researcher outside the team, expert in one of the need's areas, when the problem
+    is hard: several areas, an area left open, or no expert in the team."""
+    hard = len(areas) >= 2 or any(reached[a] < LEVEL_VALUE[3] - 1e-6 for a in areas)
+    if not hard or not areas:
+        return None
+    best, best_value = None, LEVEL_VALUE[3] - 1e-6
+    for j, row in enumerate(rows):
+        if j in chosen or not index.researcher[row]:
+            continue
+        value = max(float(index.values_by_area[index.area_column[a]][row]) for a in areas)
+        if value > best_value:
+            best, best_value = index.volunteers[row].id, value
+    return best
+
+
+def _advisor_area(index: Index, advisor: str | None, areas: list[str]) -> str | None:
+    if advisor is None:
+        return None
+    row = index.position[advisor]
+    return max(areas, key=lambda a: index.values_by_area[index.area_column[a]][row])
+
+
+def _notes(uncovered: list[str], advisor: str | None, area: str | None, lang: str) -> list[str]:
+    notes = []
+    if uncovered:
+        notes.append(say("nobody", lang, areas=", ".join(area_label(a, lang) for a in uncovered)))
+    if advisor and area:
+        notes.append(f"{advisor}: " + say("advisor", lang, area=area_label(area, lang)))
+    return notes
