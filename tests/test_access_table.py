@@ -86,6 +86,7 @@ class World:
         )  # fmt: skip
         self.invitation_token = _invitation(cast).token
         self.application, self.team_member = self._applications(cast)
+        self.profile, self.skill, self.ambassadorship = self._volunteers(cast)
 
     def _applications(self, cast):
         """cast.volunteer applied to the published mission; someone else is on its team."""
@@ -107,6 +108,14 @@ class World:
         )  # fmt: skip
         return application, member
 
+    def _volunteers(self, cast):
+        """cast.volunteer's profile, a skill of the taxonomy, the ambassador on the campus."""
+        from soscience.volunteers.models import Ambassadorship, Skill, VolunteerProfile
+
+        profile = VolunteerProfile.objects.create(user=cast.volunteer, languages=["fr"])
+        ambassadorship = Ambassadorship.objects.create(user=cast.ambassador, campus=self.campus)
+        return profile, Skill.objects.get(slug="python"), ambassadorship
+
     def kwargs(self, key: str) -> dict:
         return {
             "": {},
@@ -122,6 +131,9 @@ class World:
             "invitation": {"token": self.invitation_token},
             "application": {"pk": self.application.pk},
             "team_member": {"pk": self.team_member.pk},
+            "profile": {"pk": self.profile.pk},
+            "skill": {"pk": self.skill.pk},
+            "ambassadorship": {"pk": self.campus.pk, "user_pk": self.ambassadorship.user_id},
         }[key]
 
 
@@ -209,6 +221,19 @@ TABLE.update(
         "volunteers:campus_list": Row("", coordinators()),
         "volunteers:campus_create": Row("", coordinators()),
         "volunteers:campus_edit": Row("campus", coordinators()),
+        "volunteers:ambassador_add": Row("campus", coordinators()),
+        "volunteers:ambassador_remove": Row("ambassadorship", coordinators(302), method="post"),
+        # volunteer profiles: anyone signed in may fill one in (and so become a volunteer);
+        # a profile is read by the coordination team and its volunteer, unknown to others
+        "volunteers:profile": Row("", signed_in()),
+        "volunteers:volunteer_detail": Row("profile", only((COORD, SUP, VOL))),
+        # the skills taxonomy: the typeahead serves every profile form; the rest is the team's
+        "volunteers:skill_suggest": Row("", signed_in()),
+        "volunteers:skill_list": Row("", coordinators()),
+        "volunteers:skill_create": Row("", coordinators()),
+        "volunteers:skill_edit": Row("skill", coordinators()),
+        "volunteers:skill_merge": Row("skill", coordinators()),
+        "volunteers:unmatched_terms": Row("", coordinators()),
         # applications: volunteers apply and see only their own; the coordination team
         # decides; the mission's supervisor reads along; the mission is public, so others: 403
         "applications:apply": Row("published", only((VOL, OVOL), others=403)),
