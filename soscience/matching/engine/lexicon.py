@@ -274,7 +274,7 @@ class Lexicon:
             candidates |= self._cue_anchor.find(tok)
         for entry in sorted(candidates):
             cue = self.cues[entry]
-            if all(any(p.matches(t) for p in group for t in toks) for group in cue.groups[1:]):
+            if _cue_holds(cue.groups, toks):
                 out.append(Match(cue.area, cue.weight, "cue", cue.text))
 
     def _match_ambiguous(self, toks: list[Token], covered: set[int], out: list[Match]) -> list[int]:
@@ -291,6 +291,20 @@ class Lexicon:
                 for sense, share in senses:
                     out.append(Match(sense.area, sense.weight * share, "sense", word.text))
         return pending
+
+
+def _cue_holds(groups: list[list[Pattern]], toks: list[Token]) -> bool:
+    """Each group matches a different word of the sentence ("building" alone is not
+    "build + building")."""
+    used: set[int] = set()
+    for group in groups:
+        for j, tok in enumerate(toks):
+            if j not in used and any(p.matches(tok) for p in group):
+                used.add(j)
+                break
+        else:
+            return False
+    return True
 
 
 def _match_rest(patterns: list[Pattern], toks: list[Token], start: int) -> int | None:

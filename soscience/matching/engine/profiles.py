@@ -23,6 +23,7 @@ from .text import Token, detect_language, fold, sentences, tokens
 LEVEL_VALUE = {1: 0.4, 2: 0.7, 3: 1.0}
 WEAK_VALUE = 0.25  # a domain of interest or a programme name: a hint, not a skill
 TITLE_FACTOR, ASIDE_FACTOR = 1.4, 0.5
+LABEL_UNSUPPORTED = 0.5
 MIN_NEED_WEIGHT = 0.1
 
 _ASIDE = re.compile(r"\(([^()]*)\)")
@@ -96,25 +97,40 @@ def _areas_of(text: str, context: list[Token], lexicon: Lexicon) -> dict[str, tu
 
 
 # ---------------------------------------------------------------------------- needs
-def _need_parts(need: Need) -> list[tuple[str, float]]:
-    parts: list[tuple[str, float]] = [(need.title, TITLE_FACTOR)]
+def _need_parts(need: Need) -> list[tuple[str, float, bool]]:
+    """(text, weight, is_label) for the title, each sentence and each label."""
+    parts: list[tuple[str, float, bool]] = [(need.title, TITLE_FACTOR, False)]
     for sentence in sentences(need.description):
-        for aside in _ASIDE.findall(sentence):
-            parts.append((aside, ASIDE_FACTOR))
-        parts.append((_ASIDE.sub(" ", sentence), 1.0))
-    parts += [(label, 1.0) for label in need.skills]
-    parts += [(domain, 0.8) for domain in need.domains]
-    return [(text, factor) for text, factor in parts if text.strip()]
+        parts.append((sentence, 1.0, False))
+    parts += [(label, 1.0, True) for label in need.skills]
+    parts += [(domain, 0.8, True) for domain in need.domains]
+    return [part for part in parts if part[0].strip()]
 
 
 def need_profile(need: Need) -> NeedProfile:
     lexicon = load()
     parts = _need_parts(need)
-    words = [t for text, _ in parts for t in _analyse(text)[0]]
+    words = [t for text, _, _ in parts for t in _analyse(text)[0]]
     evidence: dict[str, float] = {}
-    for text, factor in parts:
-        for area, (weight, _) in _areas_of(text, words, lexicon).items():
-            evidence[area] = evidence.get(area, 0.0) + factor * weight
+    for text, factor, is_label in parts:
+        if not is_label:
+            # An aside in parentheses counts less, but its words still help the cues of
+            # the sentence around it.
+            main = _areas_of(_ASIDE.sub(" ", text), words, lexicon) if "(" in text else None
+            for area, (weight, _) in _areas_of(text, words, lexicon).items():
+                aside_only = main is not None and area not in main
+                weight = weight * ASIDE_FACTOR if aside_only else weight
+                evidence[area] = evidence.get(area, 0.0) + factor * weight
+    # Labels the organisation picked are often beside the point: one the text does not
+    # support (itself or through an adjacent area) counts half.
+    supported = set(evidence) | {
+        r for a in evidence for r, share in lexicon.areas[a].related.items() if share >= 0.4
+    }
+    for text, factor, is_label in parts:
+        if is_label:
+            for area, (weight, _) in _areas_of(text, words, lexicon).items():
+                trust = 1.0 if area in supported else LABEL_UNSUPPORTED
+                evidence[area] = evidence.get(area, 0.0) + factor * trust * weight
     saturated = {a: 1.0 - math.exp(-e / 1.2) for a, e in evidence.items()}
     top = max(saturated.values(), default=0.0)
     weights = {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .index import Index, eligible
+from .lexicon import load
 from .model import Need
 from .profiles import LEVEL_VALUE
 from .ranking import Ranked, profile_of, scores
@@ -44,16 +45,35 @@ def _candidates(need: Need, ranked: list[Ranked], index: Index, areas: list[str]
     return [r for r in rows if not (r in seen or seen.add(r))]
 
 
+def _effective_values(index: Index, rows: list[int], areas: list[str]) -> dict[str, np.ndarray]:
+    """What each candidate brings to each area, an adjacent area counting for its share
+    (a solar-PV engineer covers a little of a power-grid question)."""
+    related = load().areas
+    out = {}
+    for area in areas:
+        best = index.values_by_area[index.area_column[area]][rows].copy()
+        for other in index.area_ids:
+            share = related[other].related.get(area, 0.0)
+            if share:
+                np.maximum(
+                    best, share * index.values_by_area[index.area_column[other]][rows], out=best
+                )
+        out[area] = best
+    return out
+
+
 def propose_team(need: Need, ranked: list[Ranked], index: Index, size: int | None = None) -> Team:
     """Up to `size` (default: the need's team size) distinct eligible volunteers."""
     size = need.team_size if size is None else size
     profile = profile_of(need)
-    areas = [a for a in profile.main_areas(TEAM_AREA_WEIGHT) if a in index.area_column][:6]
+    # The areas worth a member: the need's strongest ones, one more than the team size.
+    areas = [a for a in profile.main_areas(TEAM_AREA_WEIGHT) if a in index.area_column]
+    areas = areas[: size + 1]
     rows = _candidates(need, ranked, index, areas)
     if not rows:
         return Team([], [], areas, None, _notes(areas, None, None, profile.language))
     base = scores(need, index, np.array(rows, dtype=np.int64))
-    value = {a: index.values_by_area[index.area_column[a]][rows] for a in areas}
+    value = _effective_values(index, rows, areas)
     reached = dict.fromkeys(areas, 0.0)
     chosen: list[int] = []
     for _ in range(min(size, len(rows))):
