@@ -394,6 +394,8 @@ def test_invitation_mistakes_are_explained(cast):
     assert "Valentin Volontaire already applied or was already invited." in plain(response)
     response = client.post(url, {"email": cast.member.email})  # not a volunteer
     assert "No volunteer has signed up with this address." in field_error(response, "email")
+    response = client.post(url, {"volunteer": cast.member.pk})
+    assert "This person is not a volunteer." in plain(response)
     assert Application.objects.count() == 1
 
 
@@ -542,6 +544,8 @@ def test_declining_sends_a_kind_message_with_the_reason(cast, django_capture_on_
     assert "Availability does not fit the mission's dates" in news.body
     assert "We need someone in May." in news.body
     assert Notification.objects.filter(user=cast.volunteer, text=news.subject).exists()
+    history = plain(client.get(team_url(mission)))
+    assert "Not selected · Claire Coordinatrice We need someone in May." in history
     mine = plain(cast.client("volunteer").get(MINE))
     assert "Not selected" in mine
     assert "Availability does not fit the mission's dates" in mine
@@ -602,9 +606,9 @@ def test_the_applicants_page_has_a_fixed_number_of_queries(cast, django_assert_m
                 application=applied(busy, person), by=cast.coordinator, role="member"
             )
     client = cast.client("coordinator")
-    # session, user, roles (2), two-step check, mission, applications, overlaps, team,
-    # settings (answer date), unread count.
-    with django_assert_max_num_queries(11):
+    # session, user, roles (2), two-step check, mission, applications, their events,
+    # overlaps, team, settings (answer date), unread count.
+    with django_assert_max_num_queries(12):
         response = client.get(team_url(mission))
     assert plain(response).count("Already on the team of") == 1
     assert "Seats taken 2 of 3" in plain(response)

@@ -7,13 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
-from soscience.applications.models import Application, TeamMember
+from soscience.applications.models import Application, ApplicationEvent, TeamMember
 from soscience.core.models import PlatformSettings
 from soscience.missions.models import Mission
 from soscience.volunteers.models import VolunteerProfile
@@ -195,6 +195,9 @@ def mission_applications(mission: Mission) -> MissionApplications:
     applications = list(
         mission.applications.select_related(
             "volunteer", "volunteer__volunteer_profile__campus", "team_member"
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
         )
         .annotate(rank=rank)
         .order_by("rank", "answer_by", "applied_at", "pk")

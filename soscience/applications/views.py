@@ -181,7 +181,9 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         volunteer = volunteer_to_invite(
             request.user, pk=form.cleaned_data["volunteer"], email=form.cleaned_data["email"]
         )
-        if volunteer is None:
+        if volunteer is None and form.cleaned_data["volunteer"] is not None:
+            form.add_error(None, _("This person is not a volunteer."))
+        elif volunteer is None:
             form.add_error("email", _("No volunteer has signed up with this address."))
         else:
             try:
