@@ -73,19 +73,24 @@ def _count(model: type[VolunteerSkill] | type[MissionSkill]) -> Coalesce:
 
 def skill_page(*, q: str, domain: Domain | None, page: str | None) -> Page:
     """The taxonomy for coordinators, filtered, with how many volunteers and missions use
-    each skill; a query per page whatever its length."""
+    each skill. Sorted in Python (accents ignored, as a reader expects; by relevance when
+    searching), then only the page's rows are counted: three queries whatever the page."""
     skills: QuerySet[Skill] = Skill.objects.select_related("domain")
     if domain is not None:
         skills = skills.filter(domain=domain)
     if q:
         # The same matching as the typeahead: accents, case, synonyms.
-        found = SkillIndex(skills).lookup(q, get_language() or "fr", limit=None)
-        skills = skills.filter(pk__in=[skill.pk for skill in found])
-    order = "name_en" if _english() else "name_fr"
-    skills = skills.annotate(
+        ordered = SkillIndex(skills).lookup(q, get_language() or "fr", limit=None)
+    else:
+        names = skills.select_related(None).only("pk", "name_fr", "name_en")
+        ordered = sorted(names, key=skill_sort_key)
+    result = Paginator([skill.pk for skill in ordered], SKILLS_PER_PAGE).get_page(page)
+    counted = skills.filter(pk__in=result.object_list).annotate(
         volunteer_count=_count(VolunteerSkill), mission_count=_count(MissionSkill)
-    ).order_by(order, "pk")
-    return Paginator(skills, SKILLS_PER_PAGE).get_page(page)
+    )
+    by_pk = {skill.pk: skill for skill in counted}
+    result.object_list = [by_pk[pk] for pk in result.object_list if pk in by_pk]
+    return result
 
 
 def skill_usage(skill: Skill) -> dict[str, int]:
