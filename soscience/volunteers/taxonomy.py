@@ -157,7 +157,9 @@ def skill_merge(*, source: Skill, target: Skill, by: User) -> Skill:
     _require_coordinator(by)
     if source.pk == target.pk:
         raise DomainError(_("Choose another skill to merge into."), field="target")
-    both = Skill.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    # Locked in pk order: two coordinators merging A into B and B into A cannot deadlock;
+    # the second is told one of the skills is gone.
+    both = Skill.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
     locked = {skill.pk: skill for skill in both}
     if len(locked) != 2:
         raise DomainError(_("One of the two skills no longer exists."), field="target")
