@@ -145,18 +145,21 @@ def _windows(data: Mapping[str, Any], key: str, what: str) -> tuple[Window, ...]
     return tuple(out)
 
 
-def _check_fields(data: Any, allowed: set[str], what: str) -> None:
+def _check_fields(data: Any, allowed: set[str], kind: str) -> str:
+    """The object's name for messages ("need 'n01'"), once it is known to be an object
+    with only known fields."""
     if not isinstance(data, dict):
-        raise InputError(f"{what}: expected a JSON object")
+        raise InputError(f"{kind}: expected a JSON object")
+    what = f"{kind} {data['id']!r}" if isinstance(data.get("id"), str) else kind
     unknown = set(data) - allowed
     if unknown:
         raise _fail(what, f"unknown field(s) {sorted(unknown)}")
+    return what
 
 
 def need_from_dict(data: Any) -> Need:
     """A Need from its JSON object; InputError on unknown fields or wrong types."""
-    _check_fields(data, NEED_FIELDS, "need")
-    what = f"need {data.get('id')!r}" if isinstance(data.get("id"), str) else "need"
+    what = _check_fields(data, NEED_FIELDS, "need")
     start, end = _date(data.get("start"), "start", what), _date(data.get("end"), "end", what)
     if end < start:
         raise _fail(what, "ends before it starts")
@@ -201,8 +204,7 @@ def _skills(data: Mapping[str, Any], what: str) -> tuple[Skill, ...]:
 
 def volunteer_from_dict(data: Any) -> Volunteer:
     """A Volunteer from its JSON object; InputError on unknown fields or wrong types."""
-    _check_fields(data, VOLUNTEER_FIELDS, "volunteer")
-    what = f"volunteer {data.get('id')!r}" if isinstance(data.get("id"), str) else "volunteer"
+    what = _check_fields(data, VOLUNTEER_FIELDS, "volunteer")
     kind = _str(data, "kind", what, "student")
     if kind not in ("student", "researcher"):
         raise _fail(what, "field 'kind' must be 'student' or 'researcher'")

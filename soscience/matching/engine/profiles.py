@@ -143,8 +143,15 @@ def need_profile(need: Need) -> NeedProfile:
         for other, share in lexicon.areas[area].related.items():
             if weight * share > demand.get(other, 0.0):
                 demand[other], via[other] = weight * share, area
-    text = f"{need.title}. {need.description}"
-    return NeedProfile(weights, demand, via, detect_language(text), words)
+    return NeedProfile(weights, demand, via, _language(need), words)
+
+
+def _language(need: Need) -> str:
+    """The language to write reasons in: the need's text, else its first working language
+    the reasons know, else English."""
+    found = detect_language(f"{need.title}. {need.description}")
+    known = [code for code in need.languages if code in ("fr", "en")]
+    return found or (known[0] if known else "en")
 
 
 # ---------------------------------------------------------------------------- volunteers

@@ -121,9 +121,12 @@ def lexical_key(tok: Token) -> str:
     return min(tok.keys, key=len)
 
 
-def detect_language(text: str) -> str:
-    """'fr' or 'en', from grammar words (good enough for reasons' wording)."""
+def detect_language(text: str) -> str | None:
+    """'fr' or 'en' from grammar words (good enough for the wording of reasons), None
+    when the text does not tell."""
     words = _WORD.findall(fold(text.translate(_APOSTROPHES)))
     fr = sum(1 for w in words if w in _FR_HINTS)
     en = sum(1 for w in words if w in _EN_HINTS)
+    if fr == en:
+        return None
     return "en" if en > fr else "fr"
