@@ -8,7 +8,7 @@ urlpatterns = [
     path("organisations/", include("soscience.organisations.urls")),
     path("needs/", include("soscience.needs.urls")),
     path("missions/", include("soscience.missions.urls")),
-    path("campuses/", include("soscience.volunteers.urls")),
+    path("", include("soscience.volunteers.urls")),
     path("applications/", include("soscience.applications.urls")),
     path("notifications/", include("soscience.notifications.urls")),
     path("django-admin/", admin.site.urls),

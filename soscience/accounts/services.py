@@ -18,6 +18,12 @@ def role_grant(*, user: User, role: Role) -> None:
     user.__dict__.pop("roles", None)
 
 
+def role_revoke(*, user: User, role: Role) -> None:
+    """Take a group-based role away from ``user`` (idempotent)."""
+    user.groups.remove(*Group.objects.filter(name=role.value))
+    user.__dict__.pop("roles", None)
+
+
 def user_after_signup(*, user: User, joining_as: str) -> None:
     """Roles given at sign-up: a volunteer says so; an organisation member becomes one by
     registering (or joining) an organisation."""

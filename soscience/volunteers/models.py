@@ -166,7 +166,7 @@ class Availability(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start} – {self.end}, {self.hours_per_week} h"
+        return f"{self.start} - {self.end}, {self.hours_per_week} h"
 
 
 class UnmatchedTerm(models.Model):

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
-from soscience.accounts.services import role_grant
+from soscience.accounts.services import role_grant, role_revoke
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError
 from soscience.core.models import Domain
@@ -102,9 +101,7 @@ def ambassador_remove(*, ambassadorship: Ambassadorship, by: User) -> None:
     user, campus = ambassadorship.user, ambassadorship.campus
     ambassadorship.delete()
     if not Ambassadorship.objects.filter(user=user).exists():
-        # accounts.services has role_grant only; the group is removed here meanwhile.
-        user.groups.remove(*Group.objects.filter(name=Role.AMBASSADOR.value))
-        user.__dict__.pop("roles", None)
+        role_revoke(user=user, role=Role.AMBASSADOR)
     notify(
         user, "volunteers/mail/ambassador_removed", {"campus": campus.name},
         url=reverse("core:dashboard"),
