@@ -22,6 +22,7 @@ from pathlib import Path
 from .text import _LETTER_HYPHEN, Token, tokens
 
 DATA_DIR = Path(__file__).with_name("data")
+REVERSED = 0.8  # weight of a two-word term found in the reverse order
 _PIECE = re.compile("[\\s'\u2019/\\-\u2013]+")
 
 
@@ -206,6 +207,11 @@ class Lexicon:
             return
         self.terms.append(Term(area_id, weight, text, patterns))
         self._term_anchor.add(patterns[0], len(self.terms) - 1)
+        if len(patterns) == 2 and len(text.split()) == 2:
+            # Two-word terms also match the other way round ("fish smoking" for "smoking
+            # fish", "eau potable ... traitement"), a little weaker.
+            self.terms.append(Term(area_id, weight * REVERSED, text, patterns[::-1]))
+            self._term_anchor.add(patterns[1], len(self.terms) - 1)
 
     def add_ambiguous(self, spec: dict) -> None:
         words = [p for w in spec["words"] for p in _one(w)]

@@ -27,6 +27,15 @@ LABEL_UNSUPPORTED = 0.5
 MIN_NEED_WEIGHT = 0.1
 
 _ASIDE = re.compile(r"\(([^()]*)\)")
+# Sentences that say what the organisation asks for weigh more than its context ("we are a
+# beekeepers' cooperative" versus "we need help with the legal papers").
+_REQUEST = re.compile(
+    r"\b(nous (?:cherchons|recherchons|avons besoin|voudrions|aimerions|souhaitons)"
+    r"|on (?:cherche|voudrait|aimerait|a besoin)|il (?:nous )?faudrait|besoin d'aide"
+    r"|quelqu'un (?:qui|pour)|aide pour|we (?:need|want|would like|are looking|require)"
+    r"|looking for|someone (?:who|to)|help (?:us )?with|can you help)"
+)
+REQUEST_FACTOR = 1.5
 # Level cues in a bio sentence (accent-folded text).
 _LEVEL_1 = re.compile(
     r"\b(notions?|new to|je debute|debutant|beginner|initiation|one module|un module|one course"
@@ -101,7 +110,8 @@ def _need_parts(need: Need) -> list[tuple[str, float, bool]]:
     """(text, weight, is_label) for the title, each sentence and each label."""
     parts: list[tuple[str, float, bool]] = [(need.title, TITLE_FACTOR, False)]
     for sentence in sentences(need.description):
-        parts.append((sentence, 1.0, False))
+        request = _REQUEST.search(fold(sentence).replace("\u2019", "'"))
+        parts.append((sentence, REQUEST_FACTOR if request else 1.0, False))
     parts += [(label, 1.0, True) for label in need.skills]
     parts += [(domain, 0.8, True) for domain in need.domains]
     return [part for part in parts if part[0].strip()]

@@ -21,6 +21,7 @@ from .reasons import area_label, say
 COVERED = LEVEL_VALUE[2] - 1e-6
 TEAM_AREA_WEIGHT = 0.35  # an area of the need the team should cover
 CANDIDATES_PER_AREA = 25
+SPILL_SHARE = 0.4  # a closely adjacent area counts towards covering this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def _effective_values(index: Index, rows: list[int], areas: list[str]) -> dict[s
         best = index.values_by_area[index.area_column[area]][rows].copy()
         for other in index.area_ids:
             share = related[other].related.get(area, 0.0)
-            if share:
+            if share >= SPILL_SHARE:
                 np.maximum(
                     best, share * index.values_by_area[index.area_column[other]][rows], out=best
                 )
