@@ -194,6 +194,7 @@ def test_a_mission_not_offered_to_my_campus_is_refused_with_the_reason(cast):
     page = client.get(apply_url(mission))
     assert "offered only to volunteers of École Centrale de Lyon" in plain(page)
     assert 'name="motivation"' not in text(page)
+    assert f'href="{reverse("volunteers:profile")}"' in text(page)
     response = client.post(apply_url(mission), APPLY)
     assert "offered only to volunteers of École Centrale de Lyon" in plain(response)
     assert not Application.objects.exists()
