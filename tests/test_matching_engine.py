@@ -28,6 +28,7 @@ from soscience.matching.engine import (
     need_from_dict,
     propose_team,
     rank,
+    rank_needs,
     violations,
     volunteer_from_dict,
 )
@@ -354,6 +355,19 @@ class TestTeams:
         assert sorted(team.members) == ["micro", "water1"]
         assert team.advisor == "prof"
         assert "prof: chercheur·se pouvant conseiller en traitement de l'eau potable" in team.notes
+
+
+# ---------------------------------------------------------------------------- missions for me
+def test_missions_for_a_volunteer_are_the_eligible_matching_ones_best_first():
+    water = need(id="water", title="Eau de puits trouble", description="Rendre l'eau potable.")
+    soap = need(id="soap", title="Nos savons deviennent mous et rances")
+    far = need(id="far", title="Eau de puits trouble", remote=False, location={"country": "SN"})
+    v = person("v", [("drinking water treatment", 3), ("saponification", 1)])
+    found = rank_needs(v, [soap, far, water])
+    assert [r.id for r in found] == ["water", "soap"]
+    assert found[0].reasons[0] == (
+        "traitement de l'eau potable, niveau 3 (drinking water treatment)"
+    )
 
 
 # ---------------------------------------------------------------------------- lexicon

@@ -18,7 +18,7 @@ from .model import (
     volunteer_from_dict,
 )
 from .profiles import need_profile, volunteer_profile
-from .ranking import AreaMatch, Ranked, rank
+from .ranking import AreaMatch, Ranked, rank, rank_needs
 from .reasons import area_label
 from .team import Team, propose_team
 
@@ -41,6 +41,7 @@ __all__ = [
     "need_profile",
     "propose_team",
     "rank",
+    "rank_needs",
     "violations",
     "volunteer_from_dict",
     "volunteer_profile",

@@ -3,14 +3,15 @@ per eligible volunteer, then reasons and gaps for the ones shown."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from .index import Index, eligible
+from .index import Index, build_index, eligible
 from .lexical import normalised
-from .model import Need
+from .model import Need, Volunteer
 from .profiles import LEVEL_VALUE, NeedProfile, VolunteerProfile, need_profile
 from .reasons import area_label, area_reason, practical_reasons, say
 
@@ -61,11 +62,15 @@ def scores(need: Need, index: Index, rows: np.ndarray) -> np.ndarray:
     return primary + SECONDARY_WEIGHT * secondary + LEXICAL_WEIGHT * lexical
 
 
-def rank(need: Need, index: Index, top: int = 10) -> list[Ranked]:
+def rank(need: Need, index: Index, top: int = 10, min_score: float = 0.0) -> list[Ranked]:
     """The `top` eligible volunteers for `need`, best first, with reasons and gaps.
-    An ineligible volunteer is never returned; ties are broken by id (stable output)."""
+    An ineligible volunteer is never returned; ties are broken by id (stable output).
+    `min_score` leaves out weak matches (a page of suggestions may want 0.15)."""
     rows = np.flatnonzero(eligible(need, index))
     values = scores(need, index, rows)
+    if min_score > 0:
+        keep = values >= min_score
+        rows, values = rows[keep], values[keep]
     order = _best(rows, values, index, top)
     return [explain(need, index, int(rows[i]), float(values[i])) for i in order]
 
@@ -117,3 +122,25 @@ def explain(need: Need, index: Index, row: int, score: float) -> Ranked:
     ]
     gaps = [say("gap", lang, areas=", ".join(missing))] if missing else []
     return Ranked(person.id, round(score, 4), reasons, gaps, matches)
+
+
+def rank_needs(
+    volunteer: Volunteer, needs: Iterable[Need], top: int = 10, min_score: float = 0.15
+) -> list[Ranked]:
+    """The other direction, for a volunteer's "missions for me": the needs this volunteer
+    is eligible for, best first, each `Ranked` carrying the need's id and the same
+    reasons a coordinator would read."""
+    index = build_index([volunteer])
+    row = np.zeros(1, dtype=np.int64)
+    scored = []
+    for need in needs:
+        if eligible(need, index)[0]:
+            score = float(scores(need, index, row)[0])
+            if score >= min_score:
+                scored.append((score, need))
+    scored.sort(key=lambda pair: (-round(pair[0], 6), pair[1].id))
+    out = []
+    for score, need in scored[:top]:
+        ranked = explain(need, index, 0, score)
+        out.append(Ranked(need.id, ranked.score, ranked.reasons, ranked.gaps, ranked.areas))
+    return out
