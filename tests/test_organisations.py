@@ -626,7 +626,7 @@ def test_review_queue_query_count_is_pinned(cast, django_assert_max_num_queries,
             submitted_at=timezone.now() - dt.timedelta(hours=index),
         )
     client = cast.client("coordinator")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("organisations:review_queue"), {"status": status})
     assert len(response.context["page"].object_list) == 30
 
@@ -644,6 +644,6 @@ def test_detail_query_count_does_not_grow_with_members_and_history(
             organisation=pending, email=f"x{colleague.pk}@example.org", invited_by=cast.member
         )
     client = cast.client("member")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("organisations:detail", args=[pending.pk]))
     assert response.content.decode().count("Member added") == 10
