@@ -57,7 +57,29 @@ class Pattern:
             return tok.folded == self.exact or tok.folded == self.exact + "s"
         if self.prefix:
             return tok.folded.startswith(self.prefix)
-        return any(k in self.keys for k in tok.keys)
+        return not self.keys.isdisjoint(tok.keys)
+
+
+class AnyOf:
+    """Alternatives of one word ("a|b|c*"), tested in one go: a set of stem keys, a set of
+    exact acronyms and a tuple of prefixes (the index build calls this millions of times)."""
+
+    __slots__ = ("exact", "keys", "prefixes")
+
+    def __init__(self, patterns: list[Pattern]) -> None:
+        self.keys = frozenset(k for p in patterns for k in p.keys)
+        self.exact = frozenset(f for p in patterns if p.exact for f in (p.exact, p.exact + "s"))
+        self.prefixes = tuple(p.prefix for p in patterns if p.prefix)
+
+    def __bool__(self) -> bool:
+        return bool(self.keys or self.exact or self.prefixes)
+
+    def matches(self, tok: Token) -> bool:
+        return (
+            not self.keys.isdisjoint(tok.keys)
+            or tok.folded in self.exact
+            or (bool(self.prefixes) and tok.folded.startswith(self.prefixes))
+        )
 
 
 @dataclass(slots=True)
@@ -73,14 +95,14 @@ class Cue:
     area: str
     weight: float
     text: str
-    groups: list[list[Pattern]]
+    groups: list[AnyOf]
 
 
 @dataclass(slots=True)
 class Sense:
     area: str
     weight: float
-    context: list[Pattern]
+    context: AnyOf
 
 
 @dataclass(slots=True)
@@ -197,8 +219,9 @@ class Lexicon:
             groups = [
                 [p for alt in group.split("|") for p in _one(alt)] for group in text.split("+")
             ]
-            self.cues.append(Cue(area_id, weight, text, [g for g in groups if g]))
-            for pattern in self.cues[-1].groups[0]:
+            groups = [g for g in groups if g]
+            self.cues.append(Cue(area_id, weight, text, [AnyOf(g) for g in groups]))
+            for pattern in groups[0]:
                 self._cue_anchor.add(pattern, len(self.cues) - 1)
 
     def add_term(self, area_id: str, text: str, weight: float) -> None:
@@ -217,7 +240,7 @@ class Lexicon:
         words = [p for w in spec["words"] for p in _one(w)]
         senses = []
         for sense in spec["senses"]:
-            context = [p for w in sense["context"] for p in _one(w)]
+            context = AnyOf([p for w in sense["context"] for p in _one(w)])
             senses.append(Sense(sense["area"], float(sense.get("weight", 0.8)), context))
         self.ambiguous.append(Ambiguous(spec["words"][0], words, senses))
         for pattern in words:
@@ -299,13 +322,13 @@ class Lexicon:
         return pending
 
 
-def _cue_holds(groups: list[list[Pattern]], toks: list[Token]) -> bool:
+def _cue_holds(groups: list[AnyOf], toks: list[Token]) -> bool:
     """Each group matches a different word of the sentence ("building" alone is not
     "build + building")."""
     used: set[int] = set()
     for group in groups:
         for j, tok in enumerate(toks):
-            if j not in used and any(p.matches(tok) for p in group):
+            if j not in used and group.matches(tok):
                 used.add(j)
                 break
         else:
@@ -332,7 +355,7 @@ def _best_senses(word: Ambiguous, context: list[Token]) -> list[tuple[Sense, flo
     may speak of two senses; the weaker keeps a proportionate weight)."""
     scored = []
     for sense in word.senses:
-        hits = sum(1 for t in context if any(p.matches(t) for p in sense.context))
+        hits = sum(1 for t in context if sense.context.matches(t))
         if hits:
             scored.append((sense, min(hits, 5)))
     if not scored:

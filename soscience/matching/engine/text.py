@@ -50,10 +50,22 @@ _FR_HINTS = frozenset([*_FR_TEXT.split(), "au", "aux", "je", "mon", "mes", "mais
 _EN_HINTS = frozenset([*_EN_TEXT.split(), "from"])
 
 
+class _FoldTable(dict):
+    """str.translate table filled on demand: each character once, without its accents."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        self[code] = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents ("Sécher" -> "secher")."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = text.lower()
+    return lowered if lowered.isascii() else lowered.translate(_FOLD)
 
 
 @lru_cache(maxsize=200_000)
