@@ -8,7 +8,7 @@ from __future__ import annotations
 from .index import window_fits
 from .lexicon import load
 from .model import Need, Volunteer
-from .profiles import Evidence
+from .profiles import LEVEL_VALUE, Evidence
 
 LANGUAGES = {
     "fr": ("French", "français"), "en": ("English", "anglais"), "es": ("Spanish", "espagnol"),
@@ -28,6 +28,7 @@ _TEXT = {
         "{area}, niveau {level}, proche de\u00a0: {other}",
     ),
     "bio": ("from the bio", "d'après la présentation"),
+    "partial": ("{reason}, in part", "{reason}, en partie"),
     "domain": ("interest", "centre d'intérêt"),
     "programme": ("studies", "études"),
     "hours": ("available {have} h/week of {need} needed", "disponible {have} h/semaine sur {need}"),
@@ -66,14 +67,19 @@ def _hours(value: float) -> str:
 
 
 def area_reason(ev: Evidence, lang: str, via: str | None) -> str:
+    """ "drinking-water treatment, level 3 (potabilisation)"; "..., in part" when the
+    evidence only touches the area (a solar dryer is some solar thermal, not all of it)."""
     label = area_label(ev.area, lang)
     if via:
-        return say("adjacent", lang, area=label, level=ev.level, other=area_label(via, lang))
-    if ev.source in ("bio", "domain", "programme"):
-        return say("area_from", lang, area=label, level=ev.level, source=say(ev.source, lang))
-    if ev.source.casefold() != label.casefold():
-        return say("area_from", lang, area=label, level=ev.level, source=ev.source)
-    return say("area", lang, area=label, level=ev.level)
+        reason = say("adjacent", lang, area=label, level=ev.level, other=area_label(via, lang))
+    elif ev.source in ("bio", "domain", "programme"):
+        reason = say("area_from", lang, area=label, level=ev.level, source=say(ev.source, lang))
+    elif ev.source.casefold() != label.casefold():
+        reason = say("area_from", lang, area=label, level=ev.level, source=ev.source)
+    else:
+        reason = say("area", lang, area=label, level=ev.level)
+    partial = ev.source not in ("domain", "programme") and ev.value < LEVEL_VALUE[ev.level] - 1e-6
+    return say("partial", lang, reason=reason) if partial and not via else reason
 
 
 def practical_reasons(volunteer: Volunteer, need: Need, lang: str) -> list[str]:
