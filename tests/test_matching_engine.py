@@ -26,6 +26,7 @@ from soscience.matching.engine import (
     eligible,
     load_lexicon,
     need_from_dict,
+    need_profile,
     propose_team,
     rank,
     rank_needs,
@@ -229,6 +230,21 @@ class TestUnderstanding:
         n = need(title=text)
         people = [person(lookalike[0], [(lookalike[1], 3)]), person(right[0], [(right[1], 2)])]
         assert ranking(n, people)[0] == right[0]
+
+    @pytest.mark.parametrize(
+        ("text", "not_an_area"),
+        [
+            ("Nous ne savons pas combien de panneaux il faut pour la commune.", "cosmetics_soap"),
+            ("Cartographier les puits de la commune.", "communication"),
+            (
+                "Le puits baisse en fin de saison sèche, on voudrait une pompe solaire.",
+                "solar_thermal",
+            ),
+            ("Décharges électriques quand on touche les machines.", "waste_management"),
+        ],
+    )
+    def test_homographs_and_stem_collisions_are_no_skills(self, text, not_an_area):
+        assert not_an_area not in need_profile(need(title=text)).weights
 
     def test_unnamed_skill_is_found_from_the_problem(self):
         n = need(

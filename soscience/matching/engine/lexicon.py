@@ -23,6 +23,7 @@ from .text import _LETTER_HYPHEN, Token, tokens
 
 DATA_DIR = Path(__file__).with_name("data")
 REVERSED = 0.8  # weight of a two-word term found in the reverse order
+SUFFIX_SLACK = 5  # letters the longer of two forms of a word may add after their common start
 _PIECE = re.compile("[\\s'\u2019/\\-\u2013]+")
 
 
@@ -39,35 +40,54 @@ class Area:
         return self.fr if lang == "fr" else self.en
 
 
+def _close(a: str, b: str) -> bool:
+    """Two words sharing a stem are the same word only if they differ in their last few
+    letters: French stems fold "communication" and "commune" to "commun"."""
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i >= max(len(a), len(b)) - SUFFIX_SLACK
+
+
 class Pattern:
     """One lexicon word: stem keys to share, a folded prefix, or an exact acronym
     (stems would make "PET" a "petit" and "WASH" a "washing")."""
 
-    __slots__ = ("exact", "keys", "prefix")
+    __slots__ = ("exact", "keys", "prefix", "word")
 
     def __init__(
-        self, keys: frozenset[str] = frozenset(), prefix: str = "", exact: str = ""
+        self,
+        keys: frozenset[str] = frozenset(),
+        prefix: str = "",
+        exact: str = "",
+        word: str = "",
     ) -> None:
         self.keys = keys
         self.prefix = prefix
         self.exact = exact
+        self.word = word  # the folded word, to check stem matches are close
 
     def matches(self, tok: Token) -> bool:
         if self.exact:
             return tok.folded == self.exact or tok.folded == self.exact + "s"
         if self.prefix:
             return tok.folded.startswith(self.prefix)
-        return not self.keys.isdisjoint(tok.keys)
+        return not self.keys.isdisjoint(tok.keys) and _close(tok.folded, self.word)
 
 
 class AnyOf:
-    """Alternatives of one word ("a|b|c*"), tested in one go: a set of stem keys, a set of
-    exact acronyms and a tuple of prefixes (the index build calls this millions of times)."""
+    """Alternatives of one word ("a|b|c*"), tested in one go: stem keys (with their
+    words), exact acronyms and a tuple of prefixes (the index build calls this a lot)."""
 
     __slots__ = ("exact", "keys", "prefixes")
 
     def __init__(self, patterns: list[Pattern]) -> None:
-        self.keys = frozenset(k for p in patterns for k in p.keys)
+        keys: dict[str, list[str]] = {}
+        for p in patterns:
+            for k in p.keys:
+                keys.setdefault(k, []).append(p.word)
+        self.keys = keys
         self.exact = frozenset(f for p in patterns if p.exact for f in (p.exact, p.exact + "s"))
         self.prefixes = tuple(p.prefix for p in patterns if p.prefix)
 
@@ -75,11 +95,15 @@ class AnyOf:
         return bool(self.keys or self.exact or self.prefixes)
 
     def matches(self, tok: Token) -> bool:
-        return (
-            not self.keys.isdisjoint(tok.keys)
-            or tok.folded in self.exact
-            or (bool(self.prefixes) and tok.folded.startswith(self.prefixes))
-        )
+        if tok.folded in self.exact:
+            return True
+        if self.prefixes and tok.folded.startswith(self.prefixes):
+            return True
+        for key in tok.keys:
+            words = self.keys.get(key)
+            if words and any(_close(tok.folded, w) for w in words):
+                return True
+        return False
 
 
 @dataclass(slots=True)
@@ -149,7 +173,7 @@ def _patterns(text: str) -> list[Pattern]:
         elif _is_acronym(piece) and len(toks) == 1:
             out.append(Pattern(exact=toks[0].folded))
         else:
-            out.extend(Pattern(keys=frozenset(t.keys)) for t in toks)
+            out.extend(Pattern(keys=frozenset(t.keys), word=t.folded) for t in toks)
     return out
 
 
@@ -283,6 +307,8 @@ class Lexicon:
         for i, tok in enumerate(toks):
             for entry in self._term_anchor.find(tok):
                 term = self.terms[entry]
+                if not term.patterns[0].matches(tok):
+                    continue  # same stem, another word ("commune" is no "communication")
                 end = _match_rest(term.patterns, toks, i)
                 if end is not None:
                     found.append((i, end, term))
@@ -313,6 +339,8 @@ class Lexicon:
                 continue
             for entry in self._ambiguous_anchor.find(tok):
                 word = self.ambiguous[entry]
+                if not any(p.matches(tok) for p in word.words):
+                    continue
                 others = toks[:i] + toks[i + 1 :]
                 senses = _best_senses(word, others)
                 if not senses:
