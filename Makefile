@@ -27,11 +27,12 @@ TEST_DEBIAN_PACKAGES := postgresql chromium gettext libpango-1.0-0 libpangoft2-1
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git --ignore=.pgtest \
 	--ignore=tests
 
-.PHONY: help run test lint fmt messages clean assets translations debian-test-packages
+.PHONY: help run test bench lint fmt messages clean assets translations debian-test-packages
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
 	@echo "make test      install test tools, run the suite on SQLite, on PostgreSQL, then the browser tests"
+	@echo "make bench     run the benchmarks and print their figures (matching: 100,000 volunteers)"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make fmt       fix what ruff can and format the code"
 	@echo "make messages  update the French and English catalogues (soscience/locale)"
@@ -45,6 +46,9 @@ run: $(RUN_STAMP) $(HTMX) translations
 
 test: debian-test-packages $(TEST_STAMP) $(HTMX) translations
 	scripts/test.sh
+
+bench: $(TEST_STAMP)
+	bench/run.sh
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
