@@ -10,6 +10,7 @@ urlpatterns = [
     path("missions/", include("soscience.missions.urls")),
     path("", include("soscience.volunteers.urls")),
     path("applications/", include("soscience.applications.urls")),
+    path("matching/", include("soscience.matching.urls")),
     path("notifications/", include("soscience.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

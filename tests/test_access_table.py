@@ -245,6 +245,12 @@ TABLE.update(
         "applications:select": Row("application", coordinators(302), method="post"),
         "applications:decline": Row("application", coordinators(200), method="post"),
         "applications:remove": Row("team_member", coordinators(302), method="post"),
+        # matching: the coordination team reads the suggestions (the mission's supervisor
+        # along) and builds the team; the mission is public, so others: 403. "Missions for
+        # me" is everyone's own page (without a volunteer profile it says how to make one).
+        "matching:suggestions": Row("published", only((COORD, SUP), others=403)),
+        "matching:team_builder": Row("published", coordinators()),
+        "matching:for_me": Row("", signed_in()),
         # notifications: everyone has their own inbox, no id in the URL
         "notifications:inbox": Row("", signed_in()),
         "notifications:mark_read": Row("", signed_in(302), method="post"),

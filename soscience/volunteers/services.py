@@ -112,7 +112,12 @@ def ambassador_remove(*, ambassadorship: Ambassadorship, by: User) -> None:
 
 
 def profile_changed(profile_id: int) -> None:
-    """The matching app hooks its index refresh here."""
+    """A profile was saved: the matching index is marked out of date and its rebuild is
+    queued for the worker (a burst of saves costs one rebuild)."""
+    # Imported here: the matching app reads this app's models.
+    from soscience.matching.services import volunteer_changed
+
+    volunteer_changed(profile_id)
 
 
 def profiles_changed(profile_ids: Sequence[int]) -> None:

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingIndexState(models.Model):
+    """Where the index of matchable volunteers stands (one row, pk=1).
+
+    The worker builds the index from the database, pickles it under
+    ``settings.MATCHING_INDEX_DIR`` as ``file`` and bumps ``version``; every web process
+    compares ``file`` with the index it holds and reloads only when it changed.
+    A profile change sets ``dirty_since`` (the time of the latest change not yet in the
+    index); a rebuild is due while ``dirty_since`` is later than ``built_at`` (the moment
+    the last build started reading the database, so a change made during a build is not
+    lost).
+    """
+
+    version = models.PositiveIntegerField(default=0)
+    file = models.CharField(max_length=100, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    build_seconds = models.FloatField(default=0)
+    volunteers = models.PositiveIntegerField(default=0)
+    dirty_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("matching index state")
+
+    def __str__(self) -> str:
+        return f"matching index v{self.version} ({self.volunteers} volunteers)"
+
+    @classmethod
+    def load(cls) -> MatchingIndexState:
+        """The row as it stands (unsaved and empty before the first build): a read."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def is_dirty(self) -> bool:
+        """Profiles changed after the last build started (or nothing was ever built)."""
+        if not self.file or self.built_at is None:
+            return True
+        return self.dirty_since is not None and self.dirty_since > self.built_at
