@@ -514,3 +514,15 @@ def test_suggestions_queries_do_not_grow_with_the_pool(cast, django_assert_max_n
     assert len(response.context["data"].people) == 20
     assert response.context["data"].team.members
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_mission_page_links_to_the_suggestions_and_the_team_builder(cast):
+    m = mission(cast)
+    manage = reverse("missions:manage", kwargs={"pk": m.pk})
+    page = text(cast.client("coordinator").get(manage))
+    assert suggestions_url(m) in page
+    assert builder_url(m) in page
+    page = text(cast.client("supervisor").get(manage))
+    assert suggestions_url(m) in page
+    assert builder_url(m) not in page
+    assert suggestions_url(m) not in text(cast.client("member").get(manage))
