@@ -526,3 +526,23 @@ def test_the_mission_page_links_to_the_suggestions_and_the_team_builder(cast):
     assert suggestions_url(m) in page
     assert builder_url(m) not in page
     assert suggestions_url(m) not in text(cast.client("member").get(manage))
+
+
+TEAM_BUILDER_QUERIES = 18  # 8 for the session, the user, access, the menu; 10 for the page
+
+
+def test_team_builder_queries_do_not_grow_with_the_applicants(
+    cast, applicants, django_assert_max_num_queries
+):
+    m, _people, applications = applicants
+    client = cast.client("coordinator")
+    client.post(reverse("applications:select", kwargs={"pk": applications["lab"].pk}),
+                {"role": "member"})  # fmt: skip
+    with CaptureQueriesContext(connection) as few:
+        client.get(builder_url(m))
+    for i in range(6):
+        apply(m, volunteer(f"Extra {i}", skills=[("hydraulics", 2)], bio="Pumps and pipes."))
+    with django_assert_max_num_queries(TEAM_BUILDER_QUERIES) as many:
+        response = client.get(builder_url(m))
+    assert len(response.context["data"].ranked) >= 9
+    assert len(many.captured_queries) == len(few.captured_queries)
