@@ -50,7 +50,12 @@ def team_builder(request: HttpRequest, pk: int) -> HttpResponse:
             auto_id=row_ids(person.application.pk),  # type: ignore[union-attr]
             initial={"role": role},
         )
-    context = {"mission": mission, "data": data, "can_select": can_select}
+    context = {
+        "mission": mission,
+        "data": data,
+        "can_select": can_select,
+        "here": request.get_full_path(),
+    }
     return render(request, "matching/team_builder.html", context)
 
 
