@@ -129,7 +129,8 @@ def index_rebuild(*, force: bool = False) -> Built:
         state.volunteers = len(index)
         state.save()
     _prune(keep={name, previous})
-    _remember(name, index)
+    # Not kept in this process: the worker would hold a second large index between builds;
+    # a web process loads it from the file on its next page.
     logger.info("Matching index v%d: %d volunteers in %.1f s.", state.version, len(index), seconds)
     return Built(state.version, len(index), seconds)
 
