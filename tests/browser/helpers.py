@@ -2,8 +2,9 @@
 axe-core), the ``people`` fixture that opens those tabs, signing up and logging in, and
 reading links from the mails Django kept in ``mail.outbox``.
 
-A journey module loads this one as a plugin for the fixture,
-``pytest_plugins = ["tests.browser.helpers"]``, and imports the helpers it calls.
+A journey module imports the fixture under its own name, ``from tests.browser.helpers import
+people as people`` (the redundant alias tells linters it is meant): pytest finds fixtures
+among a test module's names.
 """
 
 from __future__ import annotations

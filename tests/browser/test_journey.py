@@ -24,6 +24,7 @@ from soscience.missions.models import Mission
 from soscience.needs.models import Need
 from soscience.organisations.models import Organisation
 from tests.browser.helpers import Actor, assert_nothing_private, copy_into, last_mail_link, log_in
+from tests.browser.helpers import people as people  # the fixture, found here by pytest
 from tests.factories import (
     PASSWORD,
     PDF_BYTES,
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from tests.browser.conftest import Axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
-pytest_plugins = ["tests.browser.helpers"]  # the `people` fixture
 
 MEMBER_NAME = "Mariam Ndiaye"
 MEMBER_EMAIL = "mariam.ndiaye@eau-claire.example"
