@@ -546,3 +546,20 @@ def test_team_builder_queries_do_not_grow_with_the_applicants(
         response = client.get(builder_url(m))
     assert len(response.context["data"].ranked) >= 9
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+FOR_ME_QUERIES = 14  # 5 for the session, the user, the menu; 9 for the page
+
+
+def test_missions_for_me_queries_do_not_grow_with_the_missions(cast, django_assert_max_num_queries):
+    me = client_of(volunteer("Wendy Waters", skills=[("water-treatment", 3)]))
+    for i in range(2):
+        mission(cast, title=f"Filtrer l'eau du puits numéro {i}")
+    with CaptureQueriesContext(connection) as few:
+        me.get(FOR_ME)
+    for i in range(5):
+        mission(cast, title=f"Potabiliser l'eau de la citerne {i}", skills=[("hydraulics", 2)])
+    with django_assert_max_num_queries(FOR_ME_QUERIES) as many:
+        response = me.get(FOR_ME)
+    assert len(response.context["data"].missions) >= 5
+    assert len(many.captured_queries) == len(few.captured_queries)
