@@ -18,6 +18,7 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.SOSCIENCE_MFA_REQUIRED_ROLES = ["coordinator"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "en"
 

@@ -24,6 +24,7 @@ from soscience.applications import selectors
 from soscience.applications.models import Application, ApplicationEvent, TeamMember
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
+from soscience.matching.services import team_changed as matching_team_changed
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
 from soscience.volunteers.models import VolunteerProfile
@@ -310,6 +311,9 @@ def application_select(*, application: Application, by: User, role: str) -> Team
     _decide(application, by, Status.SELECTED)
     role_label = str(TeamMember.Role(role).label)
     _event(application, by, ApplicationEvent.Kind.SELECTED, role_label)
+    # The matching index knows who is busy when: mark it stale in this same transaction
+    # (its rebuild is queued on commit).
+    matching_team_changed(volunteer_id=application.volunteer_id)
     # The lazy label: notify() renders it in each recipient's language.
     context = {"mission": mission.title, "volunteer": application.volunteer.full_name,
                "role": TeamMember.Role(role).label}  # fmt: skip
@@ -352,6 +356,7 @@ def team_member_remove(*, member: TeamMember, by: User, detail: str = "") -> App
         raise TransitionRefused(_("This person is no longer on the team."))
     application = _lock(member.application)
     member.delete()
+    matching_team_changed(volunteer_id=member.volunteer_id)
     application.status = Status.SHORTLISTED
     application.save(update_fields=["status", "updated_at"])
     _event(application, by, ApplicationEvent.Kind.REMOVED, detail.strip())

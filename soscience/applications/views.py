@@ -223,10 +223,13 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
 def select(request: HttpRequest, pk: int) -> HttpResponse:
     """Select an applicant into the team with a role (a seat, unless advisor)."""
     application = application_for_team(request.user, pk, for_write=True)
+    # The team builder sends its own address, so the coordinator stays there.
+    target = _safe_next(request, request.POST.get("next", ""))
+    back = redirect(target) if target else _to_team_page(application.mission_id)
     form = SelectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role in the team."))
-        return _to_team_page(application.mission_id)
+        return back
     try:
         services.application_select(
             application=application, by=request.user,  # type: ignore[arg-type]
@@ -243,7 +246,7 @@ def select(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(name)s is also on the team of “%(mission)s” for overlapping dates.")
                 % {"name": name, "mission": other.title},
             )
-    return _to_team_page(application.mission_id)
+    return back
 
 
 @require_POST
