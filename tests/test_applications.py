@@ -346,6 +346,18 @@ def test_the_supervisor_reads_the_applicants_but_does_not_select(cast):
     assert client.get(team_url(other)).status_code == 404
 
 
+def test_the_coordinator_goes_from_the_applicants_to_the_team_builder_and_suggestions(cast):
+    mission = published(supervisor=cast.supervisor)
+    builder = reverse("matching:team_builder", kwargs={"pk": mission.pk})
+    suggestions = reverse("matching:suggestions", kwargs={"pk": mission.pk})
+    page = text(cast.client("coordinator").get(team_url(mission)))
+    assert f'<a href="{builder}">Team builder</a>' in page
+    assert f'<a href="{suggestions}">Suggested volunteers</a>' in page
+    # The supervisor cannot open the team builder: no link to it.
+    page = text(cast.client("supervisor").get(team_url(mission)))
+    assert builder not in page
+
+
 # Invitations.
 
 
