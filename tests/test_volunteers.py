@@ -161,6 +161,46 @@ def test_bad_input_is_shown_next_to_each_field_and_nothing_is_saved(cast):
     assert Role.VOLUNTEER not in roles_of(cast.member)
 
 
+def window_block(page: str, n: int) -> str:
+    """The fieldset of availability window ``n`` (1-based), as rendered."""
+    start = page.index(f"Window {n}</legend>")
+    return page[start : page.index("</fieldset>", start)]
+
+
+def test_only_the_filled_availability_windows_are_marked_required(cast):
+    client = cast.client("volunteer")
+    client.post(PROFILE, profile_post(windows=[(in_weeks(1), in_weeks(5), 4)]))
+    page = text(client.get(PROFILE))
+
+    saved, spare = window_block(page, 1), window_block(page, 2)
+    assert saved.count('class="required"') == 3  # From, To, Hours per week
+    assert 'class="required"' not in spare
+    assert "Leave the spare window empty if you do not need it." in spare
+    assert 'aria-describedby="window-2-help"' in page
+    # A spare window half filled is checked like any other, and says what it lacks.
+    response = client.post(PROFILE, profile_post(
+        windows=[(in_weeks(1), in_weeks(5), 4), (in_weeks(6), "", "")],
+        **{"availability-INITIAL_FORMS": "1"},
+    ))  # fmt: skip
+    assert response.status_code == 200
+    assert field_error(response, "availability-1-end")
+    assert window_block(text(response), 2).count('class="required"') == 3
+
+
+def test_the_profile_sections_and_fields_read_well(cast):
+    page = text(cast.client("volunteer").get(PROFILE))
+    # The section heading is not the bio's label.
+    assert "<h2>Studies and presentation</h2>" in page
+    assert "<h2>About me</h2>" not in page
+    assert '<label for="id_bio">About me</label>' in page
+    # The consent checkbox comes before its label, on one line.
+    assert re.search(r'<input type="checkbox" name="consent_matching"[^>]*>\s*<label', page)
+    # The skill suggestions as one types belong to the "Other skills" field.
+    field = re.search(r'<input type="text" name="skills_text"[^>]*>', page).group(0)
+    assert 'aria-controls="skill-suggestions"' in field
+    assert 'aria-describedby="id_skills_text_helptext skill-suggestions"' in field
+
+
 def test_no_language_and_a_repeated_skill_are_refused(cast):
     client = cast.client("volunteer")
     data = profile_post(languages=[], skills=[("python", 2), ("python", 3)])

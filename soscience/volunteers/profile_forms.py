@@ -76,6 +76,9 @@ class ProfileForm(forms.ModelForm):
             "hx-trigger": "input changed delay:300ms",
             "hx-target": "#skill-suggestions",
             "hx-swap": "innerHTML",
+            # The live region below the field lists what the typed words match.
+            "aria-controls": "skill-suggestions",
+            "aria-describedby": "id_skills_text_helptext skill-suggestions",
         }),
     )  # fmt: skip
     consent_matching = forms.BooleanField(label=CONSENT_LABEL, required=False)
