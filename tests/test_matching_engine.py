@@ -246,6 +246,63 @@ class TestUnderstanding:
     def test_homographs_and_stem_collisions_are_no_skills(self, text, not_an_area):
         assert not_an_area not in need_profile(need(title=text)).weights
 
+    @pytest.mark.parametrize(
+        ("text", "meant", "not_meant"),
+        [
+            # A look-alike followed (FR) or preceded (EN) by a qualifying noun takes the
+            # qualifier's sense, whatever else the sentence says.
+            ("Le quartier est sans réseau d'eau courante.", "water_supply", "power_systems"),
+            ("Étendre le réseau d'eau potable du village.", "water_supply", "power_systems"),
+            ("Le réseau de distribution d'eau fuit partout.", "water_supply", "power_systems"),
+            ("Le réseau d'adduction est vieux et le courant coupe.", "water_supply", "education"),
+            ("Le réseau d'assainissement déborde quand il pleut.", "sanitation", "power_systems"),
+            ("The water mains of the town leak.", "water_supply", "power_systems"),
+            ("Homes have no piped water and power cuts are frequent.", "water_supply", "education"),
+            ("Un réseau de capteurs connectés dans les champs.", "embedded_iot", "power_systems"),
+            ("Le réseau électrique du dispensaire saute.", "power_systems", "water_supply"),
+            ("Monter un réseau informatique pour l'école.", "computer_networks", "power_systems"),
+            ("Peu de visibilité sur les réseaux sociaux.", "communication", "power_systems"),
+            ("Un filtre à sable pour l'eau du puits.", "water_treatment", "signal_processing"),
+            ("Un filtre numérique pour le signal.", "signal_processing", "water_treatment"),
+            ("A sand filter for the school.", "water_treatment", "signal_processing"),
+            ("Caractériser une cellule solaire.", "pv_materials", "cell_biology"),
+            ("Cultiver des cellules souches.", "cell_biology", "pv_materials"),
+            ("A stem cell culture protocol.", "cell_biology", "pv_materials"),
+        ],
+    )
+    def test_a_qualifying_noun_decides_the_sense_of_a_lookalike(self, text, meant, not_meant):
+        weights = need_profile(need(title=text)).weights
+        assert meant in weights
+        assert not_meant not in weights
+
+    def test_running_water_is_neither_electricity_nor_a_lesson(self):
+        # "courante" shares the French stem of "courant" (current) and "cours" (lesson).
+        for text in (
+            "Les enfants du village n'ont pas d'eau courante.",
+            "The children of the village have no running water.",
+        ):
+            weights = need_profile(need(title=text)).weights
+            assert "water_supply" in weights
+            assert not {"power_systems", "education", "solar_pv"} & set(weights)
+
+    def test_water_mission_without_running_water_reports_no_power_gap(self):
+        n = need(
+            title="Accès à l'eau potable pour l'école",
+            description="Le village est sans réseau d'eau courante : les enfants vont "
+            "chercher l'eau au puits. Nous voulons une pompe et un réservoir pour l'école.",
+            languages=["fr"],
+            team_size=2,
+        )
+        people = [
+            person("pump", [("pompage solaire", 3)], languages=["fr"]),
+            person("water", [("potabilisation", 3)], languages=["fr"]),
+        ]
+        index = build_index(people)
+        team = propose_team(n, rank(n, index), index)
+        assert "power_systems" not in team.uncovered_areas
+        assert not any("réseaux électriques" in note for note in team.notes)
+        assert not any("éducation" in note for note in team.notes)
+
     def test_unnamed_skill_is_found_from_the_problem(self):
         n = need(
             title="Nos tomates pourrissent, on en perd la moitié",

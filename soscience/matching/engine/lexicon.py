@@ -286,9 +286,9 @@ class Lexicon:
         entries, to settle with `resolve` against the whole text). Pure function of the
         sentence, so callers may cache it."""
         matches: list[Match] = []
-        covered = self._match_terms(toks, matches)
+        owner = self._match_terms(toks, matches)
         self._match_cues(toks, matches)
-        pending = self._match_ambiguous(toks, covered, matches)
+        pending = self._match_ambiguous(toks, owner, matches)
         return matches, pending
 
     def resolve(self, entry: int, context: list[Token]) -> list[Match]:
@@ -297,12 +297,13 @@ class Lexicon:
         word = self.ambiguous[entry]
         return [
             Match(sense.area, sense.weight * share * 0.6, "sense", word.text)
-            for sense, share in _best_senses(word, context)
+            for sense, share in _best_senses(word, [(t, None) for t in context])
         ]
 
-    def _match_terms(self, toks: list[Token], out: list[Match]) -> set[int]:
+    def _match_terms(self, toks: list[Token], out: list[Match]) -> dict[int, str]:
         """Terms found, longest first: a term inside a longer one of another area is the
-        longer one's word ("cartes" in "cartes électroniques" is no map)."""
+        longer one's word ("cartes" in "cartes électroniques" is no map). Returns the area
+        of the term each covered word belongs to."""
         found: list[tuple[int, int, Term]] = []
         for i, tok in enumerate(toks):
             for entry in self._term_anchor.find(tok):
@@ -314,14 +315,15 @@ class Lexicon:
                     found.append((i, end, term))
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
         kept: list[tuple[int, int]] = []
-        covered: set[int] = set()
+        owner: dict[int, str] = {}
         for start, end, term in found:
             if any(s <= start and end <= e and (e - s) > (end - start) for s, e in kept):
                 continue
             kept.append((start, end))
-            covered.update(range(start, end))
+            for j in range(start, end):
+                owner.setdefault(j, term.area)
             out.append(Match(term.area, term.weight, "term", term.text))
-        return covered
+        return owner
 
     def _match_cues(self, toks: list[Token], out: list[Match]) -> None:
         candidates: set[int] = set()
@@ -332,17 +334,18 @@ class Lexicon:
             if _cue_holds(cue.groups, toks):
                 out.append(Match(cue.area, cue.weight, "cue", cue.text))
 
-    def _match_ambiguous(self, toks: list[Token], covered: set[int], out: list[Match]) -> list[int]:
+    def _match_ambiguous(
+        self, toks: list[Token], owner: dict[int, str], out: list[Match]
+    ) -> list[int]:
         pending: list[int] = []
         for i, tok in enumerate(toks):
-            if i in covered:
+            if i in owner:
                 continue
             for entry in self._ambiguous_anchor.find(tok):
                 word = self.ambiguous[entry]
                 if not any(p.matches(tok) for p in word.words):
                     continue
-                others = toks[:i] + toks[i + 1 :]
-                senses = _best_senses(word, others)
+                senses = _qualified_senses(word, toks, i, owner)
                 if not senses:
                     pending.append(entry)
                 for sense, share in senses:
@@ -378,12 +381,39 @@ def _match_rest(patterns: list[Pattern], toks: list[Token], start: int) -> int |
     return pos
 
 
-def _best_senses(word: Ambiguous, context: list[Token]) -> list[tuple[Sense, float]]:
+def _qualified_senses(
+    word: Ambiguous, toks: list[Token], i: int, owner: dict[int, str]
+) -> list[tuple[Sense, float]]:
+    """Senses of the look-alike at `i` in its sentence. The word right after it (French
+    "réseau d'eau", "filtre à sable", "cellule souche") or right before it (English "water
+    network", "sand filter", "stem cell") qualifies it and decides alone; otherwise the
+    sentence's words vote. A word inside a term of one of the senses votes for that sense
+    only ("courante" in "eau courante" speaks of water, not of electric current)."""
+    areas = {sense.area for sense in word.senses}
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(toks):
+            near = [s for s in word.senses if _votes(s, toks[j], owner.get(j), areas)]
+            if near:
+                return [(sense, 1.0) for sense in near]
+    others = [(t, owner.get(j)) for j, t in enumerate(toks) if j != i]
+    return _best_senses(word, others)
+
+
+def _votes(sense: Sense, tok: Token, term_area: str | None, areas: set[str]) -> bool:
+    if term_area in areas and term_area != sense.area:
+        return False
+    return sense.context.matches(tok)
+
+
+def _best_senses(
+    word: Ambiguous, context: list[tuple[Token, str | None]]
+) -> list[tuple[Sense, float]]:
     """The senses whose context words occur, each with its share of the best one (a text
     may speak of two senses; the weaker keeps a proportionate weight)."""
+    areas = {sense.area for sense in word.senses}
     scored = []
     for sense in word.senses:
-        hits = sum(1 for t in context if sense.context.matches(t))
+        hits = sum(1 for t, area in context if _votes(sense, t, area, areas))
         if hits:
             scored.append((sense, min(hits, 5)))
     if not scored:
