@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -139,6 +141,33 @@ def test_the_specialist_comes_first_and_ineligible_volunteers_are_absent(cast, p
     assert "Ivan Idioma" not in page  # no working language in common
     assert "Nora Nope" not in page  # no consent to matching
     assert "Invite Wendy Waters to apply" in page
+
+
+FIT_LABELS = ("Strong match", "Good match", "Partial match")
+
+
+def written_in(fragment: str) -> str:
+    """The language a reason or gap is written in, from its words."""
+    french = re.search(r"niveau|parle|disponible|ne couvre pas|sur place|h/semaine", fragment)
+    return "fr" if french else "en"
+
+
+def explanations(page: str) -> list[tuple[str, str]]:
+    """(lang attribute, text) of every reason and gap on the page."""
+    found = re.findall(r'<li lang="(\w+)">(.*?)</li>', page)
+    return found + re.findall(r'<p class="gaps" lang="(\w+)">(.*?)</p>', page)
+
+
+def test_each_reason_says_its_language_and_a_match_reads_as_a_label(cast, pool):
+    page = text(cast.client("coordinator").get(suggestions_url(mission(cast))))
+
+    found = explanations(page)
+    assert found
+    assert all(lang == written_in(words) for lang, words in found), found
+    # A label a coordinator understands rather than a raw number.
+    block = page[page.index(f'id="volunteer-{pool["water"].pk}"') :][:3000]
+    assert re.search(r'<span class="fit">(Strong|Good|Partial) match</span>', block)
+    assert "score" not in page
 
 
 def test_applicants_are_marked_and_not_invited_again(cast, pool):
@@ -274,6 +303,27 @@ def test_the_team_builder_proposes_complementary_applicants(cast, applicants):
     assert "Select Fiona Filter" in page
 
 
+def test_the_team_builder_shows_motivations_and_links_to_profiles(cast, applicants):
+    m, people, applications = applicants
+    applications["lab"].motivation = "I count **coliforms** every week. " + "Details. " * 30
+    applications["lab"].save()
+    page = text(cast.client("coordinator").get(builder_url(m)))
+
+    block = page[page.index(f'id="applicant-{people["lab"].pk}"') :]
+    block = block[: block.index("</form>")]
+    profile = people["lab"].volunteer_profile
+    detail = reverse("volunteers:volunteer_detail", kwargs={"pk": profile.pk})
+    assert f'<h3><a href="{detail}">Lea Lab</a>' in block
+    # The motivation, short, opens in full.
+    summary = re.search(r'<details class="motivation">\s*<summary>(.*?)</summary>', block, re.S)
+    assert summary
+    assert "Motivation" in summary.group(1)
+    assert len(re.sub(r"<[^>]+>", "", summary.group(1))) < 120
+    assert "<strong>coliforms</strong>" in block
+    assert all(lang == written_in(words) for lang, words in explanations(page))
+    assert re.search(r'<span class="fit">(Strong|Good|Partial) match</span>', block)
+
+
 def test_selecting_from_the_team_builder_then_completing_the_team(
     cast, applicants, django_capture_on_commit_callbacks
 ):
@@ -353,6 +403,24 @@ def test_missions_for_me_are_ranked_and_only_those_offered_to_my_campus(cast):
     assert "niveau 3" in page  # the reasons, in the mission's language
     assert reverse("applications:apply", kwargs={"pk": well.pk}) in page
     assert "Invited to apply" in page
+    assert all(lang == written_in(words) for lang, words in explanations(page))
+    assert re.search(r'<p class="fit">(Strong|Good|Partial) match</p>', page)
+    assert "score" not in page
+
+
+def test_missions_for_me_cards_start_with_their_title(cast):
+    """No empty space above a card's title: the title is the card's first element, and
+    the page's stylesheet takes the heading's top margin away there."""
+    me = volunteer("Wendy Waters", skills=[("water-treatment", 3)])
+    mission(cast)
+    page = text(client_of(me).get(FOR_ME))
+
+    assert re.search(r'<ol class="ranked-list">\s*<li>\s*<h2>', page)
+    assert "css/matching.css" in page
+    css = (Path(finders.find("css/matching.css"))).read_text()
+    assert ".ranked-list > li > h2:first-child" in css
+    rule = css[css.index(".ranked-list > li > h2:first-child") :]
+    assert "margin-top: 0" in rule[: rule.index("}")]
 
 
 def test_missions_for_me_without_a_profile_or_consent_explain_what_to_do(cast):

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from soscience.accounts.models import User
@@ -48,14 +47,42 @@ VIOLATIONS = {
 }
 
 
-def page_language() -> str:
-    """Area labels are written in French or English: the reader's language if one of them."""
-    return "fr" if (get_language() or "fr").startswith("fr") else "en"
+FIT_LABELS = {
+    "strong": _("Strong match"),
+    "good": _("Good match"),
+    "partial": _("Partial match"),
+}
+# Until the engine labels its matches: a level-3 match of the need's main area scores
+# about 1, a level-2 one about 0.6.
+STRONG, GOOD = 1.0, 0.5
 
 
-def labels(areas: list[str]) -> list[str]:
-    language = page_language()
+def labels(areas: list[str], language: str) -> list[str]:
     return [engine.area_label(area, language) for area in areas]
+
+
+def fit_of(score: float) -> str:
+    return "strong" if score >= STRONG else "good" if score >= GOOD else "partial"
+
+
+@dataclass
+class Explained:
+    """How well one volunteer fits one mission, in words: a fit label, the reasons and
+    gaps, and the language they are written in (for the pages' ``lang`` attribute)."""
+
+    score: float | None = None
+    fit: str = ""
+    reasons: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    lang: str = "en"
+
+    @property
+    def fit_label(self) -> str:
+        return str(FIT_LABELS.get(self.fit, ""))
+
+    def explain(self, ranked: engine.Ranked, lang: str) -> None:
+        self.score, self.fit = ranked.score, fit_of(ranked.score)
+        self.reasons, self.gaps, self.lang = ranked.reasons, ranked.gaps, lang
 
 
 def _skill_needs() -> QuerySet[MissionSkill]:
@@ -71,8 +98,8 @@ def _need(mission: Mission) -> engine.Need:
 # Suggestions for a mission.
 
 
-@dataclass
-class Person:
+@dataclass(kw_only=True)
+class Person(Explained):
     """Someone the pages show: the profile, their application to this mission if any, the
     other missions whose team they are on for overlapping dates."""
 
@@ -80,9 +107,6 @@ class Person:
     profile: VolunteerProfile | None
     application: Application | None = None
     overlaps: list[Mission] = field(default_factory=list)
-    score: float | None = None
-    reasons: list[str] = field(default_factory=list)
-    gaps: list[str] = field(default_factory=list)
     covers: list[str] = field(default_factory=list)  # team areas this person covers
     in_team: bool = False
 
@@ -132,29 +156,34 @@ def _covers(
     return [a for a in areas if index.values_by_area[index.area_column[a]][row] >= at_least]
 
 
-def _proposal(team: engine.Team, index: engine.Index, people: dict[int, Person]) -> TeamProposal:
+def _proposal(
+    team: engine.Team, index: engine.Index, people: dict[int, Person], language: str
+) -> TeamProposal:
     areas = team.covered_areas + team.uncovered_areas
     members = []
     for member_id in team.members:
         person = people.get(int(member_id))
         if person is not None:
             person.in_team = True
-            person.covers = labels(_covers(index, member_id, areas))
+            person.covers = labels(_covers(index, member_id, areas), language)
             members.append(person)
     advisor = people.get(int(team.advisor)) if team.advisor else None
     if advisor is not None:
-        advisor.covers = labels(_covers(index, team.advisor, areas, at_least=EXPERT))
-    return TeamProposal(members, labels(team.covered_areas), labels(team.uncovered_areas), advisor)
+        advisor.covers = labels(_covers(index, team.advisor, areas, at_least=EXPERT), language)
+    covered = labels(team.covered_areas, language)
+    return TeamProposal(members, covered, labels(team.uncovered_areas, language), advisor)
 
 
-def mission_suggestions(mission: Mission) -> Suggestions:
-    """The volunteers best suited to ``mission`` from the whole matchable pool, with reasons,
-    gaps, whether they applied, and (team size above one) a complementary team."""
+def mission_suggestions(mission: Mission, language: str) -> Suggestions:
+    """The volunteers best suited to ``mission`` from the whole matchable pool, with reasons
+    and gaps in ``language`` ("fr" or "en"), whether they applied, and (team size above
+    one) a complementary team."""
     pool = pool_for_pages()
     if pool.index is None:
         return Suggestions(mission=mission, preparing=True)
     need = _need(mission)
     ranked = engine.rank(need, pool.index, top=SHOWN + SPARE, min_score=MIN_SCORE)
+    lang = profile_of(need).language
     team = engine.propose_team(need, ranked, pool.index) if mission.team_size > 1 else None
     ids = [r.id for r in ranked] + (team.members if team else [])
     if team and team.advisor:
@@ -164,11 +193,11 @@ def mission_suggestions(mission: Mission) -> Suggestions:
     for r in ranked:
         person = people.get(int(r.id))
         if person is not None and len(shown) < SHOWN:
-            person.score, person.reasons, person.gaps = r.score, r.reasons, r.gaps
+            person.explain(r, lang)
             shown.append(person)
     return Suggestions(
         mission=mission, updating=pool.updating, people=shown,
-        team=_proposal(team, pool.index, people) if team else None,
+        team=_proposal(team, pool.index, people, language) if team else None,
     )  # fmt: skip
 
 
@@ -188,7 +217,7 @@ class TeamBuilder:
     has_advisor: bool = False
 
 
-def mission_team_builder(mission: Mission) -> TeamBuilder:
+def mission_team_builder(mission: Mission, language: str) -> TeamBuilder:
     """The proposed team among the open applicants (applied or shortlisted), completing
     the members already selected; the other applicants ranked; who cannot be proposed
     and why. Applicants are read fresh from the database (a few dozen, in a fixed number
@@ -207,9 +236,9 @@ def mission_team_builder(mission: Mission) -> TeamBuilder:
     open_ids = {str(a.volunteer_id) for a in candidates if a.status in OPEN}
     volunteers = volunteers_where(matchable() & Q(user_id__in=list(people)))
     index = engine.build_index(volunteers)
+    lang = profile_of(need).language
     for r in engine.rank(need, index, top=len(index)):
-        people[int(r.id)].score, people[int(r.id)].reasons = r.score, r.reasons
-        people[int(r.id)].gaps = r.gaps
+        people[int(r.id)].explain(r, lang)
     has_advisor = any(m.role == TeamMember.Role.ADVISOR for m in current)
     team = complete_team(
         need, index, candidates=open_ids, size=seats.total - seats.taken, advisor=not has_advisor,
@@ -218,7 +247,7 @@ def mission_team_builder(mission: Mission) -> TeamBuilder:
     assessed = {v.id for v in volunteers}
     return TeamBuilder(
         mission=mission, seats=seats, current=current,
-        proposal=_proposal(team, index, people),
+        proposal=_proposal(team, index, people, language),
         ranked=sorted(
             (p for p in people.values() if p.score is not None and str(p.user.pk) in open_ids),
             key=lambda p: (-(p.score or 0.0), p.user.pk),
@@ -313,12 +342,9 @@ def _counted(v: float) -> float:
 # Missions for a volunteer.
 
 
-@dataclass
-class MissionForMe:
+@dataclass(kw_only=True)
+class MissionForMe(Explained):
     mission: Mission
-    score: float
-    reasons: list[str]
-    gaps: list[str]
     application: Application | None = None
 
 
@@ -356,9 +382,9 @@ def missions_offered(user: User, profile: VolunteerProfile) -> QuerySet[Mission]
     )
 
 
-def missions_for(user: User) -> ForMe:
-    """The missions offered to ``user``, ranked for their profile with the reasons (only
-    with their consent to matching)."""
+def missions_for(user: User, language: str) -> ForMe:
+    """The missions offered to ``user``, ranked for their profile with the reasons in
+    ``language`` (only with their consent to matching)."""
     profile = (
         VolunteerProfile.objects.filter(user=user)
         .select_related("user", "campus")
@@ -373,22 +399,17 @@ def missions_for(user: User) -> ForMe:
         return ForMe(profile=profile)
     missions = {str(m.pk): m for m in missions_offered(user, profile)}
     volunteer = profile_to_volunteer(profile)
-    needs = [mission_to_need(m) for m in missions.values()]
-    ranked = engine.rank_needs(volunteer, needs, top=MISSIONS_FOR_ME, min_score=MIN_SCORE)
+    needs = {need.id: need for need in map(mission_to_need, missions.values())}
+    ranked = engine.rank_needs(volunteer, needs.values(), top=MISSIONS_FOR_ME, min_score=MIN_SCORE)
     mine = {
         a.mission_id: a
         for a in Application.objects.filter(
             volunteer=user, mission_id__in=[int(r.id) for r in ranked]
         )
     }
-    rows = [
-        MissionForMe(
-            mission=missions[r.id],
-            score=r.score,
-            reasons=r.reasons,
-            gaps=r.gaps,
-            application=mine.get(int(r.id)),
-        )
-        for r in ranked
-    ]
+    rows = []
+    for r in ranked:
+        row = MissionForMe(mission=missions[r.id], application=mine.get(int(r.id)))
+        row.explain(r, profile_of(needs[r.id]).language)
+        rows.append(row)
     return ForMe(profile=profile, missions=rows, offered=len(missions))

@@ -18,12 +18,18 @@ from soscience.matching.access import (
 from soscience.missions.models import Mission
 
 
+def reader_language(request: HttpRequest) -> str:
+    """The reasons are written in French or English: the reader's, if one of them."""
+    code = getattr(request, "LANGUAGE_CODE", "") or ""
+    return "fr" if code.startswith("fr") else "en"
+
+
 @require_GET
 def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """The volunteers best suited to a mission, with the reasons, whether they applied, an
     "invite to apply" button for the others, and a proposed team."""
     mission = mission_for_suggestions(request.user, pk)
-    data = selectors.mission_suggestions(mission)
+    data = selectors.mission_suggestions(mission, reader_language(request))
     can_invite = is_coordinator(request.user) and mission.status == Mission.Status.OPEN
     context = {
         "mission": mission,
@@ -40,7 +46,7 @@ def team_builder(request: HttpRequest, pk: int) -> HttpResponse:
     """A complementary team among the applicants, completing the members already selected,
     with a button to select each one in a role."""
     mission = mission_for_team_builder(request.user, pk)
-    data = selectors.mission_team_builder(mission)
+    data = selectors.mission_team_builder(mission, reader_language(request))
     can_select = mission.status == Mission.Status.OPEN
     proposed = {p.user.pk for p in data.proposal.members}
     advisor = data.proposal.advisor
@@ -77,4 +83,5 @@ def _proposed_role(
 def for_me(request: HttpRequest) -> HttpResponse:
     """The published missions offered to me, ranked for my profile, with the reasons."""
     user = volunteer_for_me(request.user)
-    return render(request, "matching/for_me.html", {"data": selectors.missions_for(user)})
+    data = selectors.missions_for(user, reader_language(request))
+    return render(request, "matching/for_me.html", {"data": data})
