@@ -375,6 +375,59 @@ class TestReasons:
             "ne couvre pas\u00a0: microbiologie et analyses de laboratoire"
         )
 
+    def test_an_area_partly_covered_is_no_gap_but_only_partly_covered(self):
+        n = need(
+            title="Rendre potable l'eau trouble du puits",
+            description="Nous cherchons quelqu'un pour le traitement de l'eau potable.",
+            languages=["fr"],
+        )
+        v = person("v", bio="J'ai fait un stage sur la qualité de l'eau.", languages=["fr"])
+        (ranked,) = rank(n, build_index([v]), top=1)
+        label = "traitement de l'eau potable"
+        assert ranked.reasons[0].startswith(label)
+        assert ranked.reasons[0].endswith("en partie")
+        assert f"ne couvre qu'en partie\u00a0: {label}" in ranked.gaps
+        assert not any(g.startswith("ne couvre pas") and label in g for g in ranked.gaps)
+        (english,) = rank(n, build_index([v]), top=1, language="en")
+        assert "only partly covers: drinking-water treatment" in english.gaps
+
+    def test_reasons_are_written_in_the_readers_language_when_asked(self):
+        n = need(**TestTeams.WATER)
+        people = [person("water", [("potabilisation", 3)], languages=["fr"])]
+        index = build_index(people)
+        (default,) = rank(n, index, top=1)
+        assert default.reasons[0].startswith("traitement de l'eau potable, niveau 3")
+        (english,) = rank(n, index, top=1, language="en")
+        assert english.reasons[0] == "drinking-water treatment, level 3 (potabilisation)"
+        assert "speaks French" in english.reasons
+        assert english.gaps == ["does not cover: microbiology & lab testing"]
+        (django_code,) = rank(n, index, top=1, language="en-gb")
+        assert django_code.reasons == english.reasons
+        team = propose_team(n, [english], index, language="en")
+        assert team.notes == ["no one here covers: microbiology & lab testing"]
+        (mine,) = rank_needs(people[0], [n], language="en")
+        assert mine.reasons == english.reasons
+        english_need = need(title="Turbid well water to treat", languages=["en", "fr"])
+        assert rank(english_need, index, top=1)[0].reasons[0].startswith("drinking-water")
+        (french,) = rank(english_need, index, top=1, language="fr")
+        assert french.reasons[0].startswith("traitement de l'eau potable, niveau 3")
+
+    def test_each_match_has_a_coarse_fit_label_next_to_its_score(self):
+        n = need(title="Eau de puits trouble à rendre potable", languages=["fr"])
+        people = [
+            person("expert", [("potabilisation", 3)]),
+            person("practised", [("potabilisation", 2)]),
+            person("beginner", [("potabilisation", 1)]),
+        ]
+        found = {r.id: r for r in rank(n, build_index(people))}
+        assert [found[i].fit for i in ("expert", "practised", "beginner")] == [
+            "strong",
+            "good",
+            "partial",
+        ]
+        assert found["expert"].score > found["practised"].score > found["beginner"].score
+        assert rank_needs(people[0], [n])[0].fit == "strong"
+
 
 # ---------------------------------------------------------------------------- teams
 class TestTeams:

@@ -18,11 +18,13 @@ from .model import (
     volunteer_from_dict,
 )
 from .profiles import need_profile, volunteer_profile
-from .ranking import AreaMatch, Ranked, rank, rank_needs
+from .ranking import FIT_GOOD, FIT_STRONG, AreaMatch, Ranked, fit_of, rank, rank_needs
 from .reasons import area_label
 from .team import Team, propose_team
 
 __all__ = [
+    "FIT_GOOD",
+    "FIT_STRONG",
     "AreaMatch",
     "Index",
     "InputError",
@@ -36,6 +38,7 @@ __all__ = [
     "area_label",
     "build_index",
     "eligible",
+    "fit_of",
     "load_lexicon",
     "need_from_dict",
     "need_profile",

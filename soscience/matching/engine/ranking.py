@@ -19,6 +19,11 @@ SECONDARY_WEIGHT = 0.12  # other areas covered: a tie-breaker, the best area dec
 LEXICAL_WEIGHT = 0.08  # shared vocabulary the lexicon does not know
 SHOWN_SHARE = 0.15  # an area is named in the reasons above this contribution
 GAP_WEIGHT = 0.5  # a need's area missing from a profile is a gap above this weight
+# The coarse label next to the score. The best area decides the score (need weight x level
+# value, 1.0 for an expert in the need's most central area), so: "strong" is an expert, or
+# nearly, in a central area (>= 0.95); "good" is about practised (level 2, 0.7) in a central
+# area or expert in a secondary one (>= 0.6); anything lower is "partial".
+FIT_STRONG, FIT_GOOD = 0.95, 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,22 @@ class Ranked:
     reasons: list[str]
     gaps: list[str]
     areas: list[AreaMatch] = field(default_factory=list)
+    fit: str = "partial"  # "strong", "good" or "partial": see fit_of()
+
+
+def fit_of(score: float) -> str:
+    """The human label of a score: "strong", "good" or "partial" (thresholds above)."""
+    if score >= FIT_STRONG - 1e-9:
+        return "strong"
+    return "good" if score >= FIT_GOOD - 1e-9 else "partial"
+
+
+def reader_language(need_language: str, language: str | None) -> str:
+    """The language of the reasons: the reader's when given ("fr", "en", or a Django code
+    such as "fr-fr"), else the need's. Only French and English are written."""
+    if language is None:
+        return need_language
+    return "fr" if language.lower().startswith("fr") else "en"
 
 
 @lru_cache(maxsize=512)
@@ -62,17 +83,24 @@ def scores(need: Need, index: Index, rows: np.ndarray) -> np.ndarray:
     return primary + SECONDARY_WEIGHT * secondary + LEXICAL_WEIGHT * lexical
 
 
-def rank(need: Need, index: Index, top: int = 10, min_score: float = 0.0) -> list[Ranked]:
+def rank(
+    need: Need,
+    index: Index,
+    top: int = 10,
+    min_score: float = 0.0,
+    language: str | None = None,
+) -> list[Ranked]:
     """The `top` eligible volunteers for `need`, best first, with reasons and gaps.
     An ineligible volunteer is never returned; ties are broken by id (stable output).
-    `min_score` leaves out weak matches (a page of suggestions may want 0.15)."""
+    `min_score` leaves out weak matches (a page of suggestions may want 0.15).
+    `language` ("fr"/"en") writes the reasons for the reader; default: the need's."""
     rows = np.flatnonzero(eligible(need, index))
     values = scores(need, index, rows)
     if min_score > 0:
         keep = values >= min_score
         rows, values = rows[keep], values[keep]
     order = _best(rows, values, index, top)
-    return [explain(need, index, int(rows[i]), float(values[i])) for i in order]
+    return [explain(need, index, int(rows[i]), float(values[i]), language) for i in order]
 
 
 def _best(rows: np.ndarray, values: np.ndarray, index: Index, top: int) -> list[int]:
@@ -98,12 +126,14 @@ def area_matches(profile: NeedProfile, volunteer: VolunteerProfile) -> list[Area
     return sorted(found, key=lambda m: (-m.contribution, m.area))
 
 
-def explain(need: Need, index: Index, row: int, score: float) -> Ranked:
+def explain(
+    need: Need, index: Index, row: int, score: float, language: str | None = None
+) -> Ranked:
     """Reasons and gaps of one (eligible) volunteer for one need."""
     profile = profile_of(need)
     person = index.volunteers[row]
     volunteer = index.profile(row)
-    lang = profile.language
+    lang = reader_language(profile.language, language)
     matches = area_matches(profile, volunteer)
     reasons = [
         area_reason(volunteer.areas[m.area], lang, m.via)
@@ -115,21 +145,38 @@ def explain(need: Need, index: Index, row: int, score: float) -> Ranked:
     if not person.skills:
         reasons.append(say("no_skills", lang))
     reasons += practical_reasons(person, need, lang)
-    missing = [
-        area_label(a, lang)
-        for a in profile.main_areas(GAP_WEIGHT)
-        if volunteer.areas.get(a) is None or volunteer.areas[a].value < LEVEL_VALUE[2] - 1e-6
-    ]
+    gaps = _gaps(profile, volunteer, lang)
+    return Ranked(person.id, round(score, 4), reasons, gaps, matches, fit_of(score))
+
+
+def _gaps(profile: NeedProfile, volunteer: VolunteerProfile, lang: str) -> list[str]:
+    """The need's main areas the volunteer does not cover (below level 2). An area the
+    volunteer has some of is "only partly" covered: the reasons may name it, so saying
+    it is not covered at all would contradict them."""
+    missing, partly = [], []
+    for area in profile.main_areas(GAP_WEIGHT):
+        ev = volunteer.areas.get(area)
+        if ev is None or ev.value <= 0:
+            missing.append(area_label(area, lang))
+        elif ev.value < LEVEL_VALUE[2] - 1e-6:
+            partly.append(area_label(area, lang))
     gaps = [say("gap", lang, areas=", ".join(missing))] if missing else []
-    return Ranked(person.id, round(score, 4), reasons, gaps, matches)
+    if partly:
+        gaps.append(say("gap_partly", lang, areas=", ".join(partly)))
+    return gaps
 
 
 def rank_needs(
-    volunteer: Volunteer, needs: Iterable[Need], top: int = 10, min_score: float = 0.15
+    volunteer: Volunteer,
+    needs: Iterable[Need],
+    top: int = 10,
+    min_score: float = 0.15,
+    language: str | None = None,
 ) -> list[Ranked]:
     """The other direction, for a volunteer's "missions for me": the needs this volunteer
     is eligible for, best first, each `Ranked` carrying the need's id and the same
-    reasons a coordinator would read."""
+    reasons a coordinator would read. `language` ("fr"/"en") writes them in the reader's
+    language (the volunteer's); default: each need's."""
     index = build_index([volunteer])
     row = np.zeros(1, dtype=np.int64)
     scored = []
@@ -141,6 +188,6 @@ def rank_needs(
     scored.sort(key=lambda pair: (-round(pair[0], 6), pair[1].id))
     out = []
     for score, need in scored[:top]:
-        ranked = explain(need, index, 0, score)
-        out.append(Ranked(need.id, ranked.score, ranked.reasons, ranked.gaps, ranked.areas))
+        r = explain(need, index, 0, score, language)
+        out.append(Ranked(need.id, r.score, r.reasons, r.gaps, r.areas, r.fit))
     return out

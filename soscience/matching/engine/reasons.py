@@ -1,4 +1,5 @@
-"""Reasons and gaps a coordinator can read, in English or French (the need's language).
+"""Reasons and gaps a coordinator can read, in English or French (the reader's language
+when the caller gives it, else the need's).
 
 The engine imports no Django, so these few phrases are translated here; the Django side
 may also rebuild its own wording from the structured fields of `Ranked` and `Team`."""
@@ -40,6 +41,7 @@ _TEXT = {
         "déjà en mission du {start} au {end}",
     ),
     "gap": ("does not cover: {areas}", "ne couvre pas\u00a0: {areas}"),
+    "gap_partly": ("only partly covers: {areas}", "ne couvre qu'en partie\u00a0: {areas}"),
     "nobody": ("no one here covers: {areas}", "personne ici ne couvre\u00a0: {areas}"),
     "no_skills": ("no skills declared", "aucune compétence déclarée"),
     "words": ("related words in the profile", "vocabulaire proche dans le profil"),

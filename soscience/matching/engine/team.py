@@ -15,7 +15,7 @@ from .index import Index, eligible
 from .lexicon import load
 from .model import Need
 from .profiles import LEVEL_VALUE
-from .ranking import Ranked, profile_of, scores
+from .ranking import Ranked, profile_of, reader_language, scores
 from .reasons import area_label, say
 
 COVERED = LEVEL_VALUE[2] - 1e-6
@@ -63,16 +63,24 @@ def _effective_values(index: Index, rows: list[int], areas: list[str]) -> dict[s
     return out
 
 
-def propose_team(need: Need, ranked: list[Ranked], index: Index, size: int | None = None) -> Team:
-    """Up to `size` (default: the need's team size) distinct eligible volunteers."""
+def propose_team(
+    need: Need,
+    ranked: list[Ranked],
+    index: Index,
+    size: int | None = None,
+    language: str | None = None,
+) -> Team:
+    """Up to `size` (default: the need's team size) distinct eligible volunteers. The
+    notes are written in `language` ("fr"/"en", the reader's); default: the need's."""
     size = need.team_size if size is None else size
     profile = profile_of(need)
+    lang = reader_language(profile.language, language)
     # The areas worth a member: the need's strongest ones, one more than the team size.
     areas = [a for a in profile.main_areas(TEAM_AREA_WEIGHT) if a in index.area_column]
     areas = areas[: size + 1]
     rows = _candidates(need, ranked, index, areas)
     if not rows:
-        return Team([], [], areas, None, _notes(areas, None, None, profile.language))
+        return Team([], [], areas, None, _notes(areas, None, None, lang))
     base = scores(need, index, np.array(rows, dtype=np.int64))
     value = _effective_values(index, rows, areas)
     reached = dict.fromkeys(areas, 0.0)
@@ -96,7 +104,7 @@ def propose_team(need: Need, ranked: list[Ranked], index: Index, size: int | Non
     covered = [a for a in areas if reached[a] >= COVERED]
     uncovered = [a for a in areas if reached[a] < COVERED]
     advisor = _advisor(need, index, rows, chosen, areas, reached)
-    notes = _notes(uncovered, advisor, _advisor_area(index, advisor, areas), profile.language)
+    notes = _notes(uncovered, advisor, _advisor_area(index, advisor, areas), lang)
     return Team(members, covered, uncovered, advisor, notes)
 
 
