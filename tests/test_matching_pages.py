@@ -136,8 +136,9 @@ def test_the_specialist_comes_first_and_ineligible_volunteers_are_absent(cast, p
     people = response.context["data"].people
     assert names(people)[0] == "Wendy Waters"
     page = text(response)
-    # The reasons are the engine's, in the mission's language (French here).
-    assert "niveau 3" in page
+    # The reasons are the engine's, in the reader's language (the mission is in French).
+    assert "level 3" in page
+    assert "niveau 3" not in page
     assert "Ivan Idioma" not in page  # no working language in common
     assert "Nora Nope" not in page  # no consent to matching
     assert "Invite Wendy Waters to apply" in page
@@ -159,11 +160,18 @@ def explanations(page: str) -> list[tuple[str, str]]:
 
 
 def test_each_reason_says_its_language_and_a_match_reads_as_a_label(cast, pool):
-    page = text(cast.client("coordinator").get(suggestions_url(mission(cast))))
+    m = mission(cast)
+    client = cast.client("coordinator")
+    page = text(client.get(suggestions_url(m)))
 
     found = explanations(page)
     assert found
-    assert all(lang == written_in(words) for lang, words in found), found
+    assert all(lang == written_in(words) == "en" for lang, words in found), found
+    # A coordinator who reads French reads them in French, marked as such.
+    User.objects.filter(pk=cast.coordinator.pk).update(language="fr")
+    french = text(client.get(suggestions_url(m)))
+    assert "niveau 3" in french
+    assert all(lang == written_in(words) == "fr" for lang, words in explanations(french))
     # A label a coordinator understands rather than a raw number.
     block = page[page.index(f'id="volunteer-{pool["water"].pk}"') :][:3000]
     assert re.search(r'<span class="fit">(Strong|Good|Partial) match</span>', block)
@@ -400,7 +408,7 @@ def test_missions_for_me_are_ranked_and_only_those_offered_to_my_campus(cast):
     if solar.title in titles:
         assert titles.index(solar.title) > titles.index(well.title)
     page = text(response)
-    assert "niveau 3" in page  # the reasons, in the mission's language
+    assert "level 3" in page  # the reasons, in the reader's language
     assert reverse("applications:apply", kwargs={"pk": well.pk}) in page
     assert "Invited to apply" in page
     assert all(lang == written_in(words) for lang, words in explanations(page))

@@ -47,22 +47,16 @@ VIOLATIONS = {
 }
 
 
+# The engine's coarse label of a match (``Ranked.fit``), as the pages say it.
 FIT_LABELS = {
     "strong": _("Strong match"),
     "good": _("Good match"),
     "partial": _("Partial match"),
 }
-# Until the engine labels its matches: a level-3 match of the need's main area scores
-# about 1, a level-2 one about 0.6.
-STRONG, GOOD = 1.0, 0.5
 
 
 def labels(areas: list[str], language: str) -> list[str]:
     return [engine.area_label(area, language) for area in areas]
-
-
-def fit_of(score: float) -> str:
-    return "strong" if score >= STRONG else "good" if score >= GOOD else "partial"
 
 
 @dataclass
@@ -81,7 +75,8 @@ class Explained:
         return str(FIT_LABELS.get(self.fit, ""))
 
     def explain(self, ranked: engine.Ranked, lang: str) -> None:
-        self.score, self.fit = ranked.score, fit_of(ranked.score)
+        """Take the engine's words, written in ``lang`` (the reader's: passed to it)."""
+        self.score, self.fit = ranked.score, ranked.fit
         self.reasons, self.gaps, self.lang = ranked.reasons, ranked.gaps, lang
 
 
@@ -182,9 +177,12 @@ def mission_suggestions(mission: Mission, language: str) -> Suggestions:
     if pool.index is None:
         return Suggestions(mission=mission, preparing=True)
     need = _need(mission)
-    ranked = engine.rank(need, pool.index, top=SHOWN + SPARE, min_score=MIN_SCORE)
-    lang = profile_of(need).language
-    team = engine.propose_team(need, ranked, pool.index) if mission.team_size > 1 else None
+    ranked = engine.rank(need, pool.index, SHOWN + SPARE, MIN_SCORE, language=language)
+    team = (
+        engine.propose_team(need, ranked, pool.index, language=language)
+        if mission.team_size > 1
+        else None
+    )
     ids = [r.id for r in ranked] + (team.members if team else [])
     if team and team.advisor:
         ids.append(team.advisor)
@@ -193,7 +191,7 @@ def mission_suggestions(mission: Mission, language: str) -> Suggestions:
     for r in ranked:
         person = people.get(int(r.id))
         if person is not None and len(shown) < SHOWN:
-            person.explain(r, lang)
+            person.explain(r, language)
             shown.append(person)
     return Suggestions(
         mission=mission, updating=pool.updating, people=shown,
@@ -236,9 +234,8 @@ def mission_team_builder(mission: Mission, language: str) -> TeamBuilder:
     open_ids = {str(a.volunteer_id) for a in candidates if a.status in OPEN}
     volunteers = volunteers_where(matchable() & Q(user_id__in=list(people)))
     index = engine.build_index(volunteers)
-    lang = profile_of(need).language
-    for r in engine.rank(need, index, top=len(index)):
-        people[int(r.id)].explain(r, lang)
+    for r in engine.rank(need, index, top=len(index), language=language):
+        people[int(r.id)].explain(r, language)
     has_advisor = any(m.role == TeamMember.Role.ADVISOR for m in current)
     team = complete_team(
         need, index, candidates=open_ids, size=seats.total - seats.taken, advisor=not has_advisor,
@@ -399,8 +396,10 @@ def missions_for(user: User, language: str) -> ForMe:
         return ForMe(profile=profile)
     missions = {str(m.pk): m for m in missions_offered(user, profile)}
     volunteer = profile_to_volunteer(profile)
-    needs = {need.id: need for need in map(mission_to_need, missions.values())}
-    ranked = engine.rank_needs(volunteer, needs.values(), top=MISSIONS_FOR_ME, min_score=MIN_SCORE)
+    needs = [mission_to_need(m) for m in missions.values()]
+    ranked = engine.rank_needs(
+        volunteer, needs, top=MISSIONS_FOR_ME, min_score=MIN_SCORE, language=language
+    )
     mine = {
         a.mission_id: a
         for a in Application.objects.filter(
@@ -410,6 +409,6 @@ def missions_for(user: User, language: str) -> ForMe:
     rows = []
     for r in ranked:
         row = MissionForMe(mission=missions[r.id], application=mine.get(int(r.id)))
-        row.explain(r, profile_of(needs[r.id]).language)
+        row.explain(r, language)
         rows.append(row)
     return ForMe(profile=profile, missions=rows, offered=len(missions))
