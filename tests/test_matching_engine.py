@@ -35,8 +35,11 @@ from soscience.matching.engine import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLIC = ROOT.parent / "shared" / "matching" / "public"
-EVALUATE = ROOT.parent / "shared" / "matching" / "evaluate.py"
+# The project's shared folder sits beside the repository (as in CI); SOSCIENCE_SHARED_DIR
+# points elsewhere for a checkout that lives apart from it.
+SHARED = Path(os.environ.get("SOSCIENCE_SHARED_DIR") or ROOT.parent / "shared")
+PUBLIC = SHARED / "matching" / "public"
+EVALUATE = SHARED / "matching" / "evaluate.py"
 HELDOUT = ROOT / "tests" / "matching_data" / "heldout"
 D = dt.date.fromisoformat
 
