@@ -177,6 +177,11 @@ def test_only_the_filled_availability_windows_are_marked_required(cast):
     assert 'class="required"' not in spare
     assert "Leave the spare window empty if you do not need it." in spare
     assert 'aria-describedby="window-2-help"' in page
+    # A new profile has two empty windows, neither required; the last is the spare one.
+    page = text(cast.client("member").get(PROFILE))
+    assert 'class="required"' not in window_block(page, 1) + window_block(page, 2)
+    assert "Leave the spare window" not in window_block(page, 1)
+    assert "Leave the spare window" in window_block(page, 2)
     # A spare window half filled is checked like any other, and says what it lacks.
     response = client.post(PROFILE, profile_post(
         windows=[(in_weeks(1), in_weeks(5), 4), (in_weeks(6), "", "")],
