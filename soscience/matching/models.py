@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +41,24 @@ class MatchingIndexState(models.Model):
         if not self.file or self.built_at is None:
             return True
         return self.dirty_since is not None and self.dirty_since > self.built_at
+
+
+class MissionAlert(models.Model):
+    """A volunteer was told about a mission that fits them (an alert of its own or a line
+    of the weekly digest): never twice for the same mission, even when it is withdrawn
+    from the catalogue and published again."""
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mission alert")
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "volunteer"], name="missionalert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"mission {self.mission_id} -> user {self.volunteer_id}"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.mail import mail_user
 from soscience.core.models import Domain
+from soscience.matching.tasks import tell_matching_volunteers
 from soscience.missions.models import (
     ORDER_FIELDS,
     Mission,
@@ -253,6 +255,7 @@ def mission_publish(*, mission: Mission, by: User, campuses: Sequence[Campus]) -
     _event(mission, by, MissionEvent.Kind.PUBLISHED,
            detail=", ".join(str(c) for c in campuses))  # fmt: skip
     _mail_members(mission, "missions/mail/published", {})
+    transaction.on_commit(partial(tell_matching_volunteers.enqueue, mission_id=mission.pk))
     return mission
 
 
