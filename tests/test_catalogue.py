@@ -263,10 +263,19 @@ def test_htmx_gets_only_the_results(cast, two_missions):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
-    assert html.strip().startswith('<section id="results"')
+    assert html.strip().startswith('<div id="results"')
     assert "Filtre à sable lent" in html
     assert "Séchoir solaire à mangues" not in html
     assert "HX-Request" in response["Vary"]
+    # The count's live region stays in the page: htmx only replaces its text (out of band),
+    # so screen readers announce the new count.
+    assert '<p id="result-count" hx-swap-oob="innerHTML">1 mission found</p>' in html
+
+
+def test_the_result_count_is_one_live_region_outside_the_swapped_results(cast, two_missions):
+    html = cast.client(None).get(CATALOGUE).content.decode()
+    assert html.count('role="status"') == 1
+    assert html.index('id="result-count"') < html.index('<div id="results"')
 
 
 def test_htmx_history_restore_gets_the_whole_page(cast):
