@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from soscience.core.models import Domain
+from soscience.core.text import lazy_percent
 from soscience.volunteers.languages import WorkingLanguage
 from soscience.volunteers.models import Campus, Skill, SkillLevel, VolunteerProfile
 from soscience.volunteers.selectors import skills_by_domain
@@ -33,8 +34,8 @@ CONSENT_LABEL = _(
     "I agree that the team and the matching engine use this profile to propose missions to "
     "me; I can withdraw this consent at any time."
 )
-YEAR_ERROR = _("Enter a year of study between 1 and %(max)d.") % {"max": MAX_YEAR}
-HOURS_ERROR = _("Between 1 and %(max)d hours a week.") % {"max": MAX_HOURS_PER_WEEK}
+YEAR_ERROR = lazy_percent(_("Enter a year of study between 1 and %(max)d."), {"max": MAX_YEAR})
+HOURS_ERROR = lazy_percent(_("Between 1 and %(max)d hours a week."), {"max": MAX_HOURS_PER_WEEK})
 
 
 def _date_input() -> forms.DateInput:
@@ -52,7 +53,9 @@ class ProfileForm(forms.ModelForm):
     )  # fmt: skip
     year = forms.IntegerField(
         label=_("Year of study"), required=False, min_value=1, max_value=MAX_YEAR,
-        help_text=_("1 to %(max)d; leave empty if it does not apply.") % {"max": MAX_YEAR},
+        help_text=lazy_percent(
+            _("1 to %(max)d; leave empty if it does not apply."), {"max": MAX_YEAR}
+        ),
         error_messages={"min_value": YEAR_ERROR, "max_value": YEAR_ERROR,
                         "invalid": YEAR_ERROR},
     )  # fmt: skip
