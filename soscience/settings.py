@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "soscience.applications",
     "soscience.matching",
     "soscience.notifications",
+    "soscience.execution",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -74,6 +74,12 @@ class PlatformSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
 
+    stall_after_days = models.PositiveSmallIntegerField(
+        _("days without shared news before a mission is flagged as quiet"),
+        default=14,
+        validators=[MinValueValidator(3), MaxValueValidator(90)],
+    )
+
     class Meta:
         verbose_name = _("platform settings")
         constraints = [

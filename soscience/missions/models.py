@@ -35,6 +35,7 @@ class Mission(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested by the organisation")
         APPROVED = "approved", _("Approved")
         OPEN = "open", _("Published")
+        IN_PROGRESS = "in_progress", _("In progress")
         CANCELLED = "cancelled", _("Cancelled")
 
     class WorkMode(models.TextChoices):
@@ -107,6 +108,7 @@ class Mission(models.Model):
         _("status"), max_length=24, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    kicked_off_on = models.DateField(_("kick-off"), null=True, blank=True)
     applications_close_on = models.DateField(
         _("applications close on"), null=True, blank=True,
         help_text=_("The team answers every applicant within a few days of this date."),
@@ -236,6 +238,8 @@ class MissionEvent(Event):
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Withdrawn from the catalogue")
         CANCELLED = "cancelled", _("Cancelled")
+        KICKED_OFF = "kicked_off", _("Kick-off: the mission starts")
+        EXTENDED = "extended", _("End date extended")
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
