@@ -12,5 +12,6 @@ urlpatterns = [
     path("applications/", include("soscience.applications.urls")),
     path("matching/", include("soscience.matching.urls")),
     path("notifications/", include("soscience.notifications.urls")),
+    path("execution/", include("soscience.execution.urls_equipment")),
     path("django-admin/", admin.site.urls),
 ]

@@ -87,6 +87,7 @@ class World:
         self.invitation_token = _invitation(cast).token
         self.application, self.team_member = self._applications(cast)
         self.profile, self.skill, self.ambassadorship = self._volunteers(cast)
+        self.equipment_request = _equipment_request(self)
 
     def _applications(self, cast):
         """cast.volunteer applied to the published mission; someone else is on its team."""
@@ -134,6 +135,7 @@ class World:
             "profile": {"pk": self.profile.pk},
             "skill": {"pk": self.skill.pk},
             "ambassadorship": {"pk": self.campus.pk, "user_pk": self.ambassadorship.user_id},
+            "equipment_request": {"pk": self.equipment_request.pk},
         }[key]
 
 
@@ -143,6 +145,16 @@ def _saved_pdf():
     from tests.factories import PDF_BYTES
 
     return ContentFile(PDF_BYTES, name="plan.pdf")
+
+
+def _equipment_request(world):
+    """A kit requested by someone on the published mission's team (none of the cast)."""
+    from soscience.execution.models import EquipmentRequest
+
+    return EquipmentRequest.objects.create(
+        mission=world.published, requested_by=world.team_member.volunteer, item="Kit",
+        reason="Prototype", estimated_cost=10,
+    )  # fmt: skip
 
 
 def _invitation(cast):
@@ -254,6 +266,28 @@ TABLE.update(
         # notifications: everyone has their own inbox, no id in the URL
         "notifications:inbox": Row("", signed_in()),
         "notifications:mark_read": Row("", signed_in(302), method="post"),
+        # equipment and hours: the team requests and logs (nobody of the cast is on World's
+        # team); the supervisor and coordinators decide and validate; the organisation reads
+        # the equipment spend, not the time sheets
+        "equipment:list": Row("published", only(ORDER_READERS)),
+        "equipment:request_create": Row("published", only(ORDER_READERS, ok=403), method="post"),
+        "equipment:decide": Row(
+            "equipment_request", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
+        "equipment:ordered": Row(
+            "equipment_request", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
+        "equipment:received": Row(
+            "equipment_request", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
+        "equipment:cancel": Row(
+            "equipment_request", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
+        "equipment:hours": Row("published", {**only(ORDER_READERS), MEMBER: 403}),
+        "equipment:hours_log": Row("published", only(ORDER_READERS, ok=403), method="post"),
+        "equipment:hours_validate": Row(
+            "published", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),

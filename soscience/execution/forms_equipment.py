@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from soscience.execution.models import EquipmentRequest, HoursEntry
+
+
+class EquipmentRequestForm(forms.ModelForm):
+    class Meta:
+        model = EquipmentRequest
+        fields = ["item", "quantity", "reason", "estimated_cost", "link"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (required to refuse)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class ReceivedForm(forms.Form):
+    real_cost = forms.DecimalField(
+        label=_("Real cost (EUR)"), min_value=0, max_digits=9, decimal_places=2
+    )
+
+
+class HoursForm(forms.ModelForm):
+    class Meta:
+        model = HoursEntry
+        fields = ["worked_on", "hours", "description"]
+        widgets = {"worked_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The service checks the range with a message of its own, next to the field.
+        self.fields["hours"].validators = []
+        self.fields["hours"].widget.attrs.update({"min": "0.25", "max": "24", "step": "0.25"})
+
+    def _post_clean(self) -> None:
+        # Model validation is the service's job (one message, one place).
+        pass

@@ -1,0 +1,275 @@
+"""Equipment requests and hours of a running mission: every write goes through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, DecimalField, Q, Sum, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soscience.accounts.models import User
+from soscience.accounts.roles import Role
+from soscience.core.errors import DomainError, TransitionRefused
+from soscience.execution.models import EquipmentRequest, HoursEntry
+from soscience.missions.models import Mission
+from soscience.notifications.services import notify
+
+Status = EquipmentRequest.Status
+ZERO = Decimal("0.00")
+# What counts against the budget: decided and not dropped.
+COMMITTED = (Status.APPROVED, Status.ORDERED, Status.RECEIVED)
+MAIL = "execution/mail/"
+
+
+def _running(mission: Mission) -> bool:
+    if mission.status == Mission.Status.IN_PROGRESS:
+        return True
+    # A published mission whose team is formed may already need material before kick-off.
+    return mission.status == Mission.Status.OPEN and mission.team.exists()
+
+
+def _list_url(mission: Mission) -> str:
+    return reverse("equipment:list", kwargs={"pk": mission.pk})
+
+
+# --- equipment -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spend:
+    budget: Decimal
+    committed: Decimal  # approved, ordered or received: real cost if known, else estimate
+    spent: Decimal  # received, at the real cost
+    remaining: Decimal
+
+    @property
+    def over(self) -> bool:
+        return self.remaining < 0
+
+
+def _cost() -> Coalesce:
+    return Coalesce("real_cost", "estimated_cost")
+
+
+def spend_summary(mission: Mission) -> Spend:
+    """Budget, committed, spent and remaining for the mission's equipment (one query)."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    totals = EquipmentRequest.objects.filter(mission=mission).aggregate(
+        committed=Coalesce(Sum(_cost(), filter=Q(status__in=COMMITTED)), ZERO, output_field=money),
+        spent=Coalesce(
+            Sum(
+                Case(When(status=Status.RECEIVED, then=_cost()), default=ZERO),
+                output_field=money,
+            ),
+            ZERO,
+            output_field=money,
+        ),
+    )
+    budget = mission.equipment_budget
+    committed, spent = totals["committed"], totals["spent"]
+    return Spend(budget=budget, committed=committed, spent=spent, remaining=budget - committed)
+
+
+@transaction.atomic
+def request_create(
+    *, mission: Mission, by: User, item: str, quantity: int, reason: str,
+    estimated_cost: Decimal, link: str = "",
+) -> EquipmentRequest:  # fmt: skip
+    """A team member asks for material; the supervisor is told."""
+    if not _running(mission):
+        raise DomainError(
+            _("Equipment can only be requested while the mission is running (it is “%(s)s”).")
+            % {"s": mission.get_status_display()}
+        )
+    if estimated_cost < 0:
+        raise DomainError(_("The cost cannot be negative."), field="estimated_cost")
+    request = EquipmentRequest.objects.create(
+        mission=mission, requested_by=by, item=item.strip(), quantity=quantity,
+        reason=reason.strip(), estimated_cost=estimated_cost, link=link.strip(),
+    )  # fmt: skip
+    if mission.supervisor and mission.supervisor != by:
+        notify(
+            mission.supervisor, MAIL + "equipment_requested", _ctx(request), url=_list_url(mission)
+        )
+    return request
+
+
+def _ctx(request: EquipmentRequest) -> dict[str, object]:
+    return {
+        "mission": request.mission.title,
+        "item": request.item,
+        "quantity": request.quantity,
+        "requester": request.requested_by.full_name,
+        "cost": request.estimated_cost,
+        "reason": request.refusal_reason,
+    }
+
+
+def _locked(request: EquipmentRequest) -> EquipmentRequest:
+    # Re-read under a row lock: two deciders at once cannot both move the request.
+    return (
+        EquipmentRequest.objects.select_for_update()
+        .select_related("mission", "requested_by")
+        .get(pk=request.pk)
+    )
+
+
+def _tell_requester(request: EquipmentRequest, template: str, by: User) -> None:
+    if request.requested_by != by:
+        notify(request.requested_by, MAIL + template, _ctx(request), url=_list_url(request.mission))
+
+
+@transaction.atomic
+def request_decide(
+    *, request: EquipmentRequest, by: User, approve: bool, reason: str = "",
+    as_coordinator: bool = False,
+) -> EquipmentRequest:  # fmt: skip
+    """The supervisor (or a coordinator) approves or refuses.
+
+    An approval that would take the committed spend over the budget waits for a
+    coordinator; a coordinator's approval settles it.
+    """
+    request = _locked(request)
+    allowed = (
+        (Status.REQUESTED, Status.AWAITING_COORDINATOR) if as_coordinator else (Status.REQUESTED,)
+    )
+    if request.status not in allowed:
+        raise TransitionRefused(
+            _("This request is “%(s)s”: it cannot be decided now.")
+            % {"s": request.get_status_display()}
+        )
+    now = timezone.now()
+    if not approve:
+        if not reason.strip():
+            raise DomainError(_("Say why the request is refused."), field="reason")
+        request.status, request.refusal_reason = Status.REFUSED, reason.strip()
+        request.decided_by, request.decided_at = by, now
+        request.save()
+        _tell_requester(request, "equipment_refused", by)
+        return request
+    over = spend_summary(request.mission).remaining < request.estimated_cost
+    if over and not as_coordinator:
+        request.status = Status.AWAITING_COORDINATOR
+        request.decided_by, request.decided_at = by, now
+        request.save()
+        for coordinator in User.objects.with_role(Role.COORDINATOR):
+            notify(coordinator, MAIL + "equipment_over_budget", _ctx(request),
+                   url=_list_url(request.mission))  # fmt: skip
+        return request
+    request.status = Status.APPROVED
+    request.decided_by, request.decided_at = by, now
+    request.save()
+    _tell_requester(request, "equipment_approved", by)
+    return request
+
+
+def _move(request: EquipmentRequest, allowed: tuple[str, ...], to: str) -> EquipmentRequest:
+    request = _locked(request)
+    if request.status not in allowed:
+        raise TransitionRefused(
+            _("This request is “%(s)s”: it cannot become “%(t)s”.")
+            % {"s": request.get_status_display(), "t": Status(to).label}
+        )
+    request.status = to
+    return request
+
+
+@transaction.atomic
+def request_mark_ordered(*, request: EquipmentRequest, by: User) -> EquipmentRequest:
+    request = _move(request, (Status.APPROVED,), Status.ORDERED)
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_mark_received(
+    *, request: EquipmentRequest, by: User, real_cost: Decimal | None
+) -> EquipmentRequest:
+    """Received, at the price really paid (what the spend summary then counts)."""
+    if real_cost is None or real_cost < 0:
+        raise DomainError(_("Enter the real cost paid (0 or more)."), field="real_cost")
+    request = _move(request, (Status.APPROVED, Status.ORDERED), Status.RECEIVED)
+    request.real_cost = real_cost
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_cancel(*, request: EquipmentRequest, by: User) -> EquipmentRequest:
+    allowed = (Status.REQUESTED, Status.AWAITING_COORDINATOR, Status.APPROVED, Status.ORDERED)
+    request = _move(request, allowed, Status.CANCELLED)
+    request.save()
+    return request
+
+
+# --- hours -----------------------------------------------------------------------------
+
+
+def hours_window(mission: Mission) -> tuple[dt.date, dt.date]:
+    """Days hours may be logged on: from the kick-off (or the start) to the end."""
+    start = min(filter(None, (mission.kicked_off_on, mission.start_date)))
+    return start, mission.end_date
+
+
+@transaction.atomic
+def hours_log(
+    *, mission: Mission, by: User, worked_on: dt.date, hours: Decimal, description: str
+) -> HoursEntry:
+    """A team member logs their own hours; the supervisor validates them later."""
+    if worked_on > timezone.localdate():
+        raise DomainError(_("Hours cannot be logged for a future date."), field="worked_on")
+    start, end = hours_window(mission)
+    if not start <= worked_on <= end:
+        raise DomainError(
+            _("The date must be within the mission, from %(start)s to %(end)s.")
+            % {"start": start.isoformat(), "end": end.isoformat()},
+            field="worked_on",
+        )
+    if not Decimal("0.25") <= hours <= 24:
+        raise DomainError(_("Between 0.25 and 24 hours a day."), field="hours")
+    if not description.strip():
+        raise DomainError(_("Say what was done."), field="description")
+    return HoursEntry.objects.create(
+        mission=mission, volunteer=by, worked_on=worked_on, hours=hours,
+        description=description.strip(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def hours_validate(*, mission: Mission, by: User, ids: list[int]) -> int:
+    """Validate several pending entries of this mission at once; returns how many."""
+    if not ids:
+        raise DomainError(_("Tick the entries to validate."))
+    pending = HoursEntry.objects.filter(mission=mission, pk__in=ids, validated_at__isnull=True)
+    return pending.update(validated_by=by, validated_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class HoursTotals:
+    validated: Decimal
+    pending: Decimal
+
+
+def hours_totals(mission: Mission) -> tuple[HoursTotals, list[dict[str, object]]]:
+    """The mission's totals, and per volunteer (name, validated, pending), in two queries."""
+    money = DecimalField(max_digits=8, decimal_places=2)
+    sums = {
+        "validated": Coalesce(Sum("hours", filter=Q(validated_at__isnull=False)), ZERO,
+                              output_field=money),
+        "pending": Coalesce(Sum("hours", filter=Q(validated_at__isnull=True)), ZERO,
+                            output_field=money),
+    }  # fmt: skip
+    entries = HoursEntry.objects.filter(mission=mission)
+    overall = entries.aggregate(**sums)
+    per_volunteer = list(
+        entries.values("volunteer_id", "volunteer__full_name")
+        .annotate(**sums)
+        .order_by("volunteer__full_name")
+    )
+    return HoursTotals(overall["validated"], overall["pending"]), per_volunteer
