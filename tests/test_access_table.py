@@ -88,6 +88,7 @@ class World:
         self.application, self.team_member = self._applications(cast)
         self.profile, self.skill, self.ambassadorship = self._volunteers(cast)
         self.equipment_request = _equipment_request(self)
+        self.milestone, self.update, self.update_file = _execution(self)
 
     def _applications(self, cast):
         """cast.volunteer applied to the published mission; someone else is on its team."""
@@ -136,6 +137,9 @@ class World:
             "skill": {"pk": self.skill.pk},
             "ambassadorship": {"pk": self.campus.pk, "user_pk": self.ambassadorship.user_id},
             "equipment_request": {"pk": self.equipment_request.pk},
+            "milestone": {"pk": self.milestone.pk},
+            "update": {"pk": self.update.pk},
+            "update_file": {"update_pk": self.update.pk, "pk": self.update_file.pk},
         }[key]
 
 
@@ -145,6 +149,22 @@ def _saved_pdf():
     from tests.factories import PDF_BYTES
 
     return ContentFile(PDF_BYTES, name="plan.pdf")
+
+
+def _execution(world):
+    """The published mission's space: a milestone and shared news with a PDF by its team."""
+    from soscience.execution.models import Milestone, ProgressUpdate
+
+    milestone = Milestone.objects.create(
+        mission=world.published, title="Prototype", planned_on=world.published.end_date
+    )
+    update = ProgressUpdate.objects.create(
+        mission=world.published, author=world.team_member.volunteer, body="Pump works."
+    )
+    file = update.attachments.create(
+        original_name="plan.pdf", content_type="application/pdf", size=10, file=_saved_pdf()
+    )
+    return milestone, update, file
 
 
 def _equipment_request(world):
@@ -266,6 +286,25 @@ TABLE.update(
         # notifications: everyone has their own inbox, no id in the URL
         "notifications:inbox": Row("", signed_in()),
         "notifications:mark_read": Row("", signed_in(302), method="post"),
+        # the mission space: its team, supervisor, coordinators and organisation read it;
+        # each acts only on its part (the organisation may reply, not run the mission)
+        "execution:space": Row("published", only(ORDER_READERS)),
+        "execution:update_attachment": Row("update_file", only(ORDER_READERS)),
+        "execution:kick_off": Row(
+            "published", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
+        "execution:extend": Row(
+            "published", {**only(ORDER_READERS), SUP: 403, MEMBER: 403}, method="post"
+        ),
+        "execution:milestone_add": Row(
+            "published", {**only(ORDER_READERS), MEMBER: 403}, method="post"
+        ),
+        "execution:milestone_done": Row(
+            "milestone", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
+        # only the team posts news (nobody of the cast is on World's team)
+        "execution:update_post": Row("published", only(ORDER_READERS, ok=403), method="post"),
+        "execution:update_reply": Row("update", only(ORDER_READERS), method="post"),
         # equipment and hours: the team requests and logs (nobody of the cast is on World's
         # team); the supervisor and coordinators decide and validate; the organisation reads
         # the equipment spend, not the time sheets
