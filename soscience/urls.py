@@ -13,5 +13,6 @@ urlpatterns = [
     path("matching/", include("soscience.matching.urls")),
     path("notifications/", include("soscience.notifications.urls")),
     path("execution/", include("soscience.execution.urls_equipment")),
+    path("execution/", include("soscience.execution.urls")),
     path("django-admin/", admin.site.urls),
 ]
