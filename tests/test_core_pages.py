@@ -248,3 +248,24 @@ def test_out_of_range_duration_is_refused_next_to_the_field(cast, weeks):
     assert field_errors(response, "max_mission_weeks")
     assert f'value="{weeks}"' in response.content.decode()
     assert PlatformSettings.load().max_mission_weeks == 12
+
+
+def test_a_volunteer_on_a_team_finds_the_mission_space_on_the_dashboard(cast):
+    from soscience.applications.models import Application, TeamMember
+    from soscience.missions.models import Mission
+    from tests.factories import MissionFactory
+
+    mission = MissionFactory(
+        organisation=cast.organisation, status=Mission.Status.IN_PROGRESS, title="Filtre à sable"
+    )
+    application = Application.objects.create(
+        mission=mission, volunteer=cast.volunteer, status=Application.Status.SELECTED
+    )
+    TeamMember.objects.create(
+        mission=mission, application=application, volunteer=cast.volunteer, seat=1,
+        capacity=mission.team_size,
+    )  # fmt: skip
+    html = cast.client("volunteer").get(reverse("core:dashboard")).content.decode()
+    assert reverse("execution:space", kwargs={"pk": mission.pk}) in html
+    other = cast.client("other_volunteer").get(reverse("core:dashboard")).content.decode()
+    assert reverse("execution:space", kwargs={"pk": mission.pk}) not in other

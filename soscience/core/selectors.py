@@ -55,6 +55,14 @@ def dashboard_for(user: object) -> dict[str, object]:
             .select_related("organisation")
             .order_by("-created_at")
         )
+    if "volunteer" in roles:
+        context["team_missions"] = (
+            Mission.objects.filter(
+                team__volunteer=user, status__in=[Mission.Status.OPEN, Mission.Status.IN_PROGRESS]
+            )
+            .select_related("organisation")
+            .order_by("end_date")
+        )
     if "organisation_member" in roles:
         organisations = Organisation.objects.of_member(user).order_by("name")
         context["organisations"] = organisations
