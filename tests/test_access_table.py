@@ -87,7 +87,7 @@ class World:
         self.invitation_token = _invitation(cast).token
         self.application, self.team_member = self._applications(cast)
         self.profile, self.skill, self.ambassadorship = self._volunteers(cast)
-        self.equipment_request = _equipment_request(self)
+        self.equipment_request, self.loan = _equipment(self)
         self.milestone, self.update, self.update_file = _execution(self)
 
     def _applications(self, cast):
@@ -137,6 +137,7 @@ class World:
             "skill": {"pk": self.skill.pk},
             "ambassadorship": {"pk": self.campus.pk, "user_pk": self.ambassadorship.user_id},
             "equipment_request": {"pk": self.equipment_request.pk},
+            "loan": {"pk": self.loan.pk},
             "milestone": {"pk": self.milestone.pk},
             "update": {"pk": self.update.pk},
             "update_file": {"update_pk": self.update.pk, "pk": self.update_file.pk},
@@ -167,14 +168,21 @@ def _execution(world):
     return milestone, update, file
 
 
-def _equipment_request(world):
-    """A kit requested by someone on the published mission's team (none of the cast)."""
-    from soscience.execution.models import EquipmentRequest
+def _equipment(world):
+    """A kit requested by, and a multimeter lent to, someone on the published mission's
+    team (none of the cast)."""
+    from soscience.execution.models import EquipmentRequest, Loan
 
-    return EquipmentRequest.objects.create(
-        mission=world.published, requested_by=world.team_member.volunteer, item="Kit",
-        reason="Prototype", estimated_cost=10,
+    volunteer, today = world.team_member.volunteer, timezone.localdate()
+    request = EquipmentRequest.objects.create(
+        mission=world.published, requested_by=volunteer, item="Kit", reason="Prototype",
+        estimated_cost=10,
     )  # fmt: skip
+    loan = Loan.objects.create(
+        mission=world.published, item="Multimeter", lent_to=volunteer, lent_by=volunteer,
+        lent_on=today, due_back_on=today,
+    )  # fmt: skip
+    return request, loan
 
 
 def _invitation(cast):
@@ -326,6 +334,12 @@ TABLE.update(
         "equipment:hours_log": Row("published", only(ORDER_READERS, ok=403), method="post"),
         "equipment:hours_validate": Row(
             "published", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
+        "equipment:loan_create": Row(
+            "published", {**only(ORDER_READERS), MEMBER: 403}, method="post"
+        ),
+        "equipment:loan_return": Row(
+            "loan", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
         ),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.

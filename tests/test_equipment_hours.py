@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from soscience.applications.models import Application, TeamMember
-from soscience.execution.models import EquipmentRequest, HoursEntry
+from soscience.execution.models import EquipmentRequest, HoursEntry, Loan
 from soscience.missions.models import Mission
 from tests.factories import MissionFactory
 
@@ -217,9 +217,38 @@ def test_query_counts_are_pinned(cast, mission, django_assert_max_num_queries):
         _request(volunteer, mission, item=f"Kit {n}")
         _log(volunteer, mission, hours=str(n + 1))
     supervisor = cast.client("supervisor")
-    with django_assert_max_num_queries(11):
+    cast.client("volunteer").post(reverse("equipment:loan_create", args=[mission.pk]), {
+        "item": "Multimeter", "lent_to": cast.volunteer.pk, "lent_on": TODAY.isoformat(),
+        "due_back_on": TODAY.isoformat()})  # fmt: skip
+    with django_assert_max_num_queries(13):
         assert supervisor.get(reverse("equipment:list", args=[mission.pk])).status_code == 200
     with django_assert_max_num_queries(11):
         assert supervisor.get(reverse("equipment:hours", args=[mission.pk])).status_code == 200
     with django_assert_max_num_queries(11):
         assert volunteer.get(reverse("equipment:hours", args=[mission.pk])).status_code == 200
+
+
+def test_loans_of_team_equipment(cast, mission):
+    """Team equipment lent to a member, overdue shown, then returned; a loan to someone
+    outside the team is refused next to the field."""
+    client = cast.client("volunteer")
+    url = reverse("equipment:loan_create", args=[mission.pk])
+    data = {"item": "Multimeter", "lent_to": cast.volunteer.pk,
+            "lent_on": (TODAY - dt.timedelta(days=5)).isoformat(),
+            "due_back_on": (TODAY - dt.timedelta(days=1)).isoformat()}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("equipment:list", args=[mission.pk])).content.decode()
+    assert "Multimeter" in page
+    assert "(overdue)" in page
+    loan = Loan.objects.get()
+    client.post(reverse("equipment:loan_return", args=[loan.pk]))
+    loan.refresh_from_db()
+    assert loan.returned_on == TODAY
+    refused = client.post(url, {**data, "lent_to": cast.other_volunteer.pk})
+    assert "lent_to" in refused.context["loan_form"].errors
+    assert Loan.objects.count() == 1
+    bad_dates = client.post(
+        url, {**data, "due_back_on": (TODAY - dt.timedelta(days=9)).isoformat()}
+    )
+    assert "It is due back after it is lent." in bad_dates.content.decode()
+    assert Loan.objects.count() == 1

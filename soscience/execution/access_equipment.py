@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from soscience.applications.models import TeamMember
 from soscience.core.access import is_coordinator
-from soscience.execution.models import EquipmentRequest
+from soscience.execution.models import EquipmentRequest, Loan
 from soscience.missions.models import Mission
 from soscience.organisations.access import is_member
 
@@ -100,3 +100,18 @@ def equipment_request_for(user: object, pk: int, action: str) -> tuple[Equipment
     if not allowed:
         raise PermissionDenied(_("You cannot do this on this request."))
     return request, rights
+
+
+def loan_manage(user: object, pk: int) -> Rights:
+    """Those running the mission (team, supervisor, coordinators) record loans."""
+    rights = _rights(user, pk)
+    if not (rights.team or rights.decides):
+        raise PermissionDenied(_("Only the people running the mission record loans."))
+    return rights
+
+
+def loan_for(user: object, pk: int) -> tuple[Loan, Rights]:
+    loan = Loan.objects.filter(pk=pk).first()
+    if loan is None:
+        raise Http404
+    return loan, loan_manage(user, loan.mission_id)

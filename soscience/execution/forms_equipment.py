@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from soscience.accounts.models import User
 from soscience.execution.models import EquipmentRequest, HoursEntry
+from soscience.missions.models import Mission
 
 
 class EquipmentRequestForm(forms.ModelForm):
@@ -41,3 +43,18 @@ class HoursForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # Model validation is the service's job (one message, one place).
         pass
+
+
+class LoanForm(forms.Form):
+    item = forms.CharField(label=_("What"), max_length=200)
+    lent_to = forms.ModelChoiceField(label=_("Lent to"), queryset=None)
+    lent_on = forms.DateField(label=_("Lent on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_back_on = forms.DateField(
+        label=_("Due back on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, mission: Mission, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        team = User.objects.filter(team_memberships__mission=mission).order_by("full_name")
+        self.fields["lent_to"].queryset = team
+        self.fields["lent_to"].label_from_instance = lambda user: user.full_name

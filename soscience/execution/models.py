@@ -176,3 +176,33 @@ class EquipmentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.item}"
+
+
+class Loan(models.Model):
+    """Team-owned equipment lent to a team member, and when it is due back."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="loans")
+    item = models.CharField(_("what"), max_length=200)
+    lent_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("lent to"),
+    )  # fmt: skip
+    lent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lent_on = models.DateField(_("lent on"))
+    due_back_on = models.DateField(_("due back on"))
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["returned_on", "due_back_on", "pk"]
+        verbose_name = _("loan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_back_on__gte=models.F("lent_on")), name="loan_due_after_lent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.lent_to}"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
 from soscience.core.errors import DomainError, TransitionRefused
-from soscience.execution.models import EquipmentRequest, HoursEntry
+from soscience.execution.models import EquipmentRequest, HoursEntry, Loan
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
 
@@ -273,3 +273,34 @@ def hours_totals(mission: Mission) -> tuple[HoursTotals, list[dict[str, object]]
         .order_by("volunteer__full_name")
     )
     return HoursTotals(overall["validated"], overall["pending"]), per_volunteer
+
+
+# --- loans of team-owned equipment -----------------------------------------------------
+
+
+@transaction.atomic
+def loan_create(
+    *, mission: Mission, by: User, item: str, lent_to: User, lent_on: dt.date,
+    due_back_on: dt.date,
+) -> Loan:  # fmt: skip
+    """Record that a piece of the team's equipment went to one of its members."""
+    if not mission.team.filter(volunteer=lent_to).exists():
+        raise DomainError(_("Equipment is lent to a member of the team."), field="lent_to")
+    if lent_on > timezone.localdate():
+        raise DomainError(_("A loan cannot start in the future."), field="lent_on")
+    if due_back_on < lent_on:
+        raise DomainError(_("It is due back after it is lent."), field="due_back_on")
+    return Loan.objects.create(
+        mission=mission, item=item.strip(), lent_to=lent_to, lent_by=by, lent_on=lent_on,
+        due_back_on=due_back_on,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def loan_return(*, loan: Loan, by: User) -> Loan:
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.returned_on is not None:
+        raise TransitionRefused(_("This equipment was already returned."))
+    loan.returned_on = timezone.localdate()
+    loan.save(update_fields=["returned_on"])
+    return loan

@@ -14,4 +14,6 @@ urlpatterns = [
     path("missions/<int:pk>/hours/", views.hours, name="hours"),
     path("missions/<int:pk>/hours/log/", views.hours_log, name="hours_log"),
     path("missions/<int:pk>/hours/validate/", views.hours_validate, name="hours_validate"),
+    path("missions/<int:pk>/loans/", views.loan_create, name="loan_create"),
+    path("loans/<int:pk>/return/", views.loan_return, name="loan_return"),
 ]

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from soscience.execution.forms_equipment import (
     DecisionForm,
     EquipmentRequestForm,
     HoursForm,
+    LoanForm,
     ReceivedForm,
 )
 from soscience.execution.models import HoursEntry
@@ -27,9 +29,10 @@ def _show_error(form: forms.Form, error: DomainError) -> None:
 
 def _render_list(
     request: HttpRequest, rights: access.Rights, form: EquipmentRequestForm | None = None,
-    status: int = 200,
+    status: int = 200, loan_form: LoanForm | None = None,
 ) -> HttpResponse:  # fmt: skip
     mission = rights.mission
+    runs = rights.team or rights.decides
     context = {
         "mission": mission,
         "rights": rights,
@@ -38,6 +41,9 @@ def _render_list(
         "form": form or (EquipmentRequestForm() if rights.team else None),
         "decision_form": DecisionForm(),
         "received_form": ReceivedForm(),
+        "loans": mission.loans.select_related("lent_to"),
+        "loan_form": loan_form or (LoanForm(mission=mission) if runs else None),
+        "today": timezone.localdate(),
     }
     return render(request, "execution/equipment_list.html", context, status=status)
 
@@ -176,3 +182,30 @@ def hours_validate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(count)s entries validated.") % {"count": count})
     return redirect("equipment:hours", pk=pk)
+
+
+@require_POST
+def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    rights = access.loan_manage(request.user, pk)
+    form = LoanForm(request.POST, mission=rights.mission)
+    if form.is_valid():
+        try:
+            services.loan_create(mission=rights.mission, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("The loan was recorded."))
+            return redirect("equipment:list", pk=pk)
+    return _render_list(request, rights, loan_form=form)
+
+
+@require_POST
+def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    loan, rights = access.loan_for(request.user, pk)
+    try:
+        services.loan_return(loan=loan, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Marked as returned."))
+    return _back(rights.mission.pk)
