@@ -252,3 +252,15 @@ def test_loans_of_team_equipment(cast, mission):
     )
     assert "It is due back after it is lent." in bad_dates.content.decode()
     assert Loan.objects.count() == 1
+
+
+def test_a_coordinator_settles_an_over_budget_request_in_one_step(cast, mission):
+    _request(cast.client("volunteer"), mission, estimated_cost="150.00")
+    item = EquipmentRequest.objects.get()
+    page = cast.client("coordinator").get(reverse("equipment:list", args=[mission.pk]))
+    assert 'name="as_coordinator"' in page.content.decode()
+    _decide(cast.client("coordinator"), item, "approve", coordinator=True)
+    item.refresh_from_db()
+    assert item.status == EquipmentRequest.Status.APPROVED
+    page = cast.client("supervisor").get(reverse("equipment:list", args=[mission.pk]))
+    assert "(over budget)" in page.content.decode()
