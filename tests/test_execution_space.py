@@ -301,3 +301,14 @@ def test_space_queries_do_not_grow_with_news(cast, mission, django_assert_max_nu
     client = cast.client("coordinator")
     with django_assert_max_num_queries(25):
         assert client.get(_space(mission)).status_code == 200
+
+
+def test_the_space_leads_to_equipment_for_all_and_to_hours_for_the_team(cast, mission):
+    equipment = reverse("equipment:list", kwargs={"pk": mission.pk})
+    hours = reverse("equipment:hours", kwargs={"pk": mission.pk})
+    team_page = cast.client("volunteer").get(_space(mission)).content.decode()
+    assert equipment in team_page
+    assert hours in team_page
+    organisation_page = cast.client("member").get(_space(mission)).content.decode()
+    assert equipment in organisation_page
+    assert hours not in organisation_page  # time sheets are the team's

@@ -74,6 +74,8 @@ def _space(request: HttpRequest, mission: Mission, **bound: forms.Form) -> HttpR
         "can_milestones": may["milestones"],
         "can_post": may["post"] and mission.status == Mission.Status.IN_PROGRESS,
         "is_coordinator": is_coordinator(user),
+        # Time sheets belong to the team and those who follow it, not to the organisation.
+        "can_read_hours": can_read_internal(user, mission),
         "update_form": bound.get("update_form") or UpdateForm(),
         "extend_form": bound.get("extend_form") or ExtendForm(),
         "milestone_form": bound.get("milestone_form") or MilestoneForm(),
