@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from soscience.core.errors import DomainError
@@ -180,7 +181,11 @@ def hours_validate(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)s entries validated.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s entry validated.", "%(count)s entries validated.", count)
+            % {"count": count},
+        )
     return redirect("equipment:hours", pk=pk)
 
 
