@@ -14,5 +14,6 @@ urlpatterns = [
     path("notifications/", include("soscience.notifications.urls")),
     path("execution/", include("soscience.execution.urls_equipment")),
     path("execution/", include("soscience.execution.urls")),
+    path("execution/", include("soscience.execution.urls_supervision")),
     path("django-admin/", admin.site.urls),
 ]

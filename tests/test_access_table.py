@@ -341,6 +341,7 @@ TABLE.update(
         "equipment:loan_return": Row(
             "loan", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
         ),
+        "supervision:my_missions": Row("", only((COORD, SUP), others=403)),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),
