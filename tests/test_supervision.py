@@ -130,3 +130,93 @@ def test_my_missions_runs_a_constant_number_of_queries(cast, count, django_asser
     with django_assert_max_num_queries(12):
         response = client.get(URL)
     assert len(response.context["rows"]) == count
+
+
+def _run(django_capture_on_commit_callbacks, today=None) -> int:
+    from soscience.execution.tasks import stall_alerts_raise
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return stall_alerts_raise(today=today)
+
+
+@pytest.mark.django_db
+def test_a_quiet_mission_alerts_its_supervisor_once_then_the_coordinators(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    _running(cast.supervisor, days_ago=20, title="Silent filter")
+    _running(cast.supervisor, days_ago=5, title="Fresh")
+
+    assert _run(django_capture_on_commit_callbacks) == 1
+    assert [m.to for m in mailoutbox] == [[cast.supervisor.email]]
+    assert "Silent filter" in mailoutbox[0].subject
+    assert "no news shared" in mailoutbox[0].body
+    assert cast.supervisor.notifications.filter(text__contains="Silent filter").exists()
+
+    # Running again the same day (or before half the delay) sends nothing more.
+    assert _run(django_capture_on_commit_callbacks) == 0
+    later = timezone.localdate() + dt.timedelta(days=6)
+    assert _run(django_capture_on_commit_callbacks, later) == 0
+    assert len(mailoutbox) == 1
+
+    # Still quiet seven days (14 / 2) after the supervisor's alert: the coordinators hear.
+    later = timezone.localdate() + dt.timedelta(days=7)
+    assert _run(django_capture_on_commit_callbacks, later) == 1
+    assert mailoutbox[-1].to == [cast.coordinator.email]
+    assert "Samuel Superviseur" in mailoutbox[-1].body
+    assert _run(django_capture_on_commit_callbacks, later) == 0
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_new_shared_update_ends_the_quiet_period(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    mission = _running(cast.supervisor, days_ago=40)
+    assert _run(django_capture_on_commit_callbacks) == 1
+    _news(mission, cast.volunteer, days_ago=0)
+    _news(mission, cast.volunteer, days_ago=0, shared=False)
+
+    # Internal news does not count; the shared one started a new period, quiet again later.
+    assert _run(django_capture_on_commit_callbacks) == 0
+    later = timezone.localdate() + dt.timedelta(days=14)
+    assert _run(django_capture_on_commit_callbacks, later) == 1
+    assert [m.to for m in mailoutbox] == [[cast.supervisor.email]] * 2
+
+
+@pytest.mark.django_db
+def test_an_overdue_milestone_alerts_even_with_recent_news(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    mission = _running(cast.supervisor, days_ago=10, title="Late one")
+    _news(mission, cast.volunteer, days_ago=1)
+    Milestone.objects.create(mission=mission, title="Prototype", planned_on=today - dt.timedelta(2))
+    done = _running(cast.supervisor, days_ago=10, title="On time")
+    _news(done, cast.volunteer, days_ago=1)
+    Milestone.objects.create(
+        mission=done, title="Plans", planned_on=today - dt.timedelta(2), done_on=today
+    )
+
+    assert _run(django_capture_on_commit_callbacks) == 1
+    assert "Milestone overdue: Late one" in mailoutbox[0].subject
+    assert "Prototype" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_published_missions_not_yet_running_are_not_alerted(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    _running(cast.supervisor, days_ago=40, status=Mission.Status.OPEN)
+    assert _run(django_capture_on_commit_callbacks) == 0
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_the_command_runs_the_alerts_in_place(cast, mailoutbox, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    _running(cast.supervisor, days_ago=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_stall_alerts", "--now")
+        call_command("send_stall_alerts", "--now")
+    assert len(mailoutbox) == 1
