@@ -206,3 +206,7 @@ class Loan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} → {self.lent_to}"
+
+
+# Models kept in their own module are registered here, so Django always loads them.
+from soscience.execution.models_supervision import StallAlert  # noqa: E402, F401
