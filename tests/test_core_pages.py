@@ -229,19 +229,26 @@ def test_coordinator_changes_the_maximum_mission_duration(cast):
     client = cast.client("coordinator")
 
     page = client.get(reverse("core:platform_settings"))
-    response = client.post(reverse("core:platform_settings"), {"max_mission_weeks": 16})
+    response = client.post(
+        reverse("core:platform_settings"),
+        {"max_mission_weeks": 16, "answer_within_days": 5, "stall_after_days": 21},
+    )
 
     assert page.status_code == 200
     assert 'value="12"' in page.content.decode()
     assert response["Location"] == reverse("core:platform_settings")
-    assert PlatformSettings.load().max_mission_weeks == 16
+    config = PlatformSettings.load()
+    assert (config.max_mission_weeks, config.answer_within_days, config.stall_after_days) == (
+        16, 5, 21,
+    )  # fmt: skip
     assert "The platform rules were saved." in text(client.get(response["Location"]))
 
 
 @pytest.mark.parametrize("weeks", ["0", "60", "douze"])
 def test_out_of_range_duration_is_refused_next_to_the_field(cast, weeks):
     response = cast.client("coordinator").post(
-        reverse("core:platform_settings"), {"max_mission_weeks": weeks}
+        reverse("core:platform_settings"),
+        {"max_mission_weeks": weeks, "answer_within_days": 7, "stall_after_days": 14},
     )
 
     assert response.status_code == 200

@@ -27,11 +27,15 @@ def note_add(*, subject: models.Model, by: User, body: str) -> InternalNote:
 
 
 @transaction.atomic
-def platform_settings_update(*, by: User, max_mission_weeks: int) -> PlatformSettings:
+def platform_settings_update(
+    *, by: User, max_mission_weeks: int, answer_within_days: int, stall_after_days: int
+) -> PlatformSettings:
     if not is_coordinator(by):
         raise DomainError(_("Only coordinators can change the platform rules."))
     config = PlatformSettings.load()
     config.max_mission_weeks = max_mission_weeks
+    config.answer_within_days = answer_within_days
+    config.stall_after_days = stall_after_days
     config.full_clean()
     config.save()
     return config

@@ -56,7 +56,10 @@ def platform_settings(request: HttpRequest) -> HttpResponse:
     form = PlatformSettingsForm(request.POST or None, instance=config)
     if request.method == "POST" and form.is_valid():
         platform_settings_update(
-            by=request.user, max_mission_weeks=form.cleaned_data["max_mission_weeks"]
+            by=request.user,
+            max_mission_weeks=form.cleaned_data["max_mission_weeks"],
+            answer_within_days=form.cleaned_data["answer_within_days"],
+            stall_after_days=form.cleaned_data["stall_after_days"],
         )
         messages.success(request, _("The platform rules were saved."))
         return redirect("core:platform_settings")
