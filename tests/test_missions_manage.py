@@ -224,7 +224,10 @@ def test_a_bad_order_is_refused_next_to_the_field(cast, overrides, field, messag
 
 def test_the_maximum_duration_follows_the_platform_settings(cast):
     coordinator = cast.client("coordinator")
-    response = coordinator.post(reverse("core:platform_settings"), {"max_mission_weeks": "4"})
+    response = coordinator.post(
+        reverse("core:platform_settings"),
+        {"max_mission_weeks": "4", "answer_within_days": "7", "stall_after_days": "14"},
+    )
     assert response.status_code == 302
     assert PlatformSettings.load().max_mission_weeks == 4
 
