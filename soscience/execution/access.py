@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from soscience.accounts.roles import Role
 from soscience.applications.models import TeamMember
 from soscience.core.access import is_coordinator
 from soscience.execution.models import Milestone, ProgressUpdate, UpdateAttachment
@@ -96,3 +97,10 @@ def milestone_for_user(user: object, pk: int) -> Milestone:
         raise Http404
     mission_for_action(user, milestone.mission_id, "milestones")
     return milestone
+
+
+def require_supervision(user: object) -> None:
+    """Supervisors and coordinators only; the page exists for everyone (403, not 404)."""
+    if is_coordinator(user) or Role.SUPERVISOR in getattr(user, "roles", ()):
+        return
+    raise PermissionDenied(_("Only supervisors and coordinators follow missions here."))

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     DecimalField,
@@ -19,9 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from soscience.accounts.roles import Role
 from soscience.core.access import is_coordinator
 from soscience.core.models import PlatformSettings
 from soscience.execution.models import EquipmentRequest, HoursEntry, Milestone, ProgressUpdate
@@ -35,16 +32,6 @@ OPEN_REQUESTS = (
     EquipmentRequest.Status.ORDERED,
 )
 HOURS = DecimalField(max_digits=8, decimal_places=2)
-
-
-def require_supervision(user: object) -> None:
-    """Supervisors and coordinators only; the page exists for everyone (403, not 404).
-
-    Belongs in execution/access.py (not owned by this change); see the report.
-    """
-    if is_coordinator(user) or Role.SUPERVISOR in getattr(user, "roles", ()):
-        return
-    raise PermissionDenied(_("Only supervisors and coordinators follow missions here."))
 
 
 def _hours(validated: bool) -> Subquery:

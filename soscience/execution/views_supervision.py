@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from soscience.execution import models_supervision  # noqa: F401 - registers StallAlert
-from soscience.execution.selectors_supervision import require_supervision, supervised_missions
+from soscience.execution.access import require_supervision
+from soscience.execution.selectors_supervision import supervised_missions
 
 
 @require_GET
