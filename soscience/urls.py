@@ -15,5 +15,6 @@ urlpatterns = [
     path("execution/", include("soscience.execution.urls_equipment")),
     path("execution/", include("soscience.execution.urls")),
     path("execution/", include("soscience.execution.urls_supervision")),
+    path("execution/", include("soscience.execution.urls_deliverables")),
     path("django-admin/", admin.site.urls),
 ]

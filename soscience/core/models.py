@@ -118,3 +118,7 @@ class InternalNote(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+# Models kept in their own module are registered here, so Django always loads them.
+from soscience.core.models_mail import OutgoingMail  # noqa: E402, F401

@@ -193,6 +193,8 @@ class Loan(models.Model):
     lent_on = models.DateField(_("lent on"))
     due_back_on = models.DateField(_("due back on"))
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    # Set when the borrower was reminded that it is overdue: one reminder per loan.
+    reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -209,4 +211,5 @@ class Loan(models.Model):
 
 
 # Models kept in their own module are registered here, so Django always loads them.
+from soscience.execution.models_deliverables import Deliverable  # noqa: E402, F401
 from soscience.execution.models_supervision import StallAlert  # noqa: E402, F401

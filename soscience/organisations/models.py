@@ -45,6 +45,10 @@ class Organisation(models.Model):
         VERIFIED = "verified", _("Verified")
         REJECTED = "rejected", _("Rejected")
 
+    class NewsFrequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("As soon as a team shares it")
+        WEEKLY = "weekly", _("In a weekly digest")
+
     name = models.CharField(_("name"), max_length=200)
     legal_form = models.CharField(_("legal form"), max_length=32, choices=LegalForm.choices)
     country = CountryField(_("country"))
@@ -77,6 +81,11 @@ class Organisation(models.Model):
         related_name="+",
     )  # fmt: skip
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    news_frequency = models.CharField(
+        _("progress news by mail"), max_length=10, choices=NewsFrequency.choices,
+        default=NewsFrequency.IMMEDIATE,
+        help_text=_("How your members receive the news that mission teams share with you."),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
