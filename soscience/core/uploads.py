@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import zipfile
 from pathlib import PurePath
 
 import filetype
@@ -51,3 +53,151 @@ def validate_document(upload: UploadedFile, *, allowed: dict[str, set[str]] | No
             code="bad_extension",
         )
     return kind.mime
+
+
+# Deliverables: what a team hands over (reports, designs, code archives, data). The type
+# is read from the bytes; the name's extension must agree with it. SVG is not accepted on
+# its own (it is XML that can carry scripts); designs travel as PDF, images or in a ZIP.
+DELIVERABLE_TYPES = {
+    **DOCUMENT_TYPES,
+    "application/zip": {".zip"},
+    "application/gzip": {".gz", ".tgz"},  # .tar.gz ends in .gz
+    "application/x-tar": {".tar"},
+    "application/x-xz": {".xz", ".txz"},  # .tar.xz ends in .xz
+    "application/x-7z-compressed": {".7z"},
+}
+# Office files are ZIP archives: told apart by what they contain, not by their name.
+OFFICE_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+}
+OOXML_PARTS = {
+    "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/presentation.xml": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    ),
+}
+# Text data has no signature: accepted by extension when the bytes are UTF-8 text.
+TEXT_TYPES = {".csv": "text/csv", ".json": "application/json", ".txt": "text/plain",
+              ".md": "text/markdown", ".markdown": "text/markdown"}  # fmt: skip
+# How a browser recognises a web page at the start of a file (WHATWG MIME sniffing), plus
+# XML and SVG: such "text" is refused, so a page cannot travel as CSV or Markdown.
+MARKUP_STARTS = (
+    b"<!doctype html", b"<html", b"<head", b"<script", b"<iframe", b"<h1", b"<div", b"<font",
+    b"<table", b"<a", b"<style", b"<title", b"<b", b"<body", b"<br", b"<p", b"<!--",
+    b"<?xml", b"<svg", b"<object", b"<embed", b"<img", b"<meta", b"<link", b"<form",
+)  # fmt: skip
+CHUNK = 1024 * 1024
+
+
+def _bad_name(extension: str, kind: str) -> ValidationError:
+    return ValidationError(
+        _("The file name ends in “%(ext)s” but its content is %(kind)s.")
+        % {"ext": extension or "-", "kind": kind},
+        code="bad_extension",
+    )
+
+
+def _not_accepted() -> ValidationError:
+    return ValidationError(
+        _(
+            "This type of file is not accepted. Deliver a PDF, an image (PNG, JPEG, WebP), "
+            "an office document, an archive (ZIP, tar.gz, tar.xz, 7z) or text data "
+            "(CSV, JSON, TXT, Markdown)."
+        ),
+        code="bad_type",
+    )
+
+
+def _zip_kind(upload: UploadedFile) -> str:
+    """application/zip, or the office format the archive holds."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:  # OpenDocument: its type is the first entry's content
+                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if declared in OFFICE_TYPES:
+                    return declared
+            if "[Content_Types].xml" in names:
+                for part, mime in OOXML_PARTS.items():
+                    if part in names:
+                        return mime
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError):
+        raise ValidationError(_("This archive is damaged."), code="bad_archive") from None
+    finally:
+        upload.seek(0)
+    return "application/zip"
+
+
+def _looks_like_markup(head: bytes) -> bool:
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n\x0c").lower()
+    return any(
+        start.startswith(tag) and start[len(tag) : len(tag) + 1] in (b" ", b">", b"/", b"")
+        for tag in MARKUP_STARTS
+    ) or start.startswith((b"<!doctype", b"<?xml"))
+
+
+def _check_text(upload: UploadedFile, extension: str) -> str:
+    """UTF-8 text without NUL bytes and not a web page; read in chunks (files may be big)."""
+    refused = ValidationError(
+        _("This file is not text data (UTF-8 text expected for “%(ext)s”).") % {"ext": extension},
+        code="not_text",
+    )
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    upload.seek(0)
+    first = True
+    try:
+        for chunk in iter(lambda: upload.read(CHUNK), b""):
+            if b"\x00" in chunk or (first and _looks_like_markup(chunk[:512])):
+                raise refused
+            first = False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise refused from None
+    finally:
+        upload.seek(0)
+    return TEXT_TYPES[extension]
+
+
+def validate_deliverable(upload: UploadedFile) -> str:
+    """Raise ValidationError unless ``upload`` is an accepted deliverable within
+    SOSCIENCE_MAX_DELIVERABLE_BYTES whose name agrees with its content.
+
+    Returns the content type detected from the bytes (it is what the file is served as).
+    """
+    limit = settings.SOSCIENCE_MAX_DELIVERABLE_BYTES
+    if not upload.size:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    extension = PurePath(upload.name or "").suffix.lower()
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        mime = _zip_kind(upload)
+        expected = OFFICE_TYPES.get(mime, ".zip")
+        if extension != expected:
+            raise _bad_name(extension, expected.lstrip(".").upper())
+        return mime
+    kind = filetype.guess(head)
+    if kind is not None:
+        if kind.mime not in DELIVERABLE_TYPES:
+            raise _not_accepted()
+        if extension not in DELIVERABLE_TYPES[kind.mime]:
+            raise _bad_name(extension, kind.extension.upper())
+        return kind.mime
+    if extension in TEXT_TYPES:
+        return _check_text(upload, extension)
+    raise _not_accepted()

@@ -48,9 +48,15 @@ def _updates(request: HttpRequest, mission: Mission) -> list[ProgressUpdate]:
 
 
 def _timeline(request: HttpRequest, mission: Mission, reply: ReplyForm | None) -> list[dict]:
-    """Events and updates mixed, newest first; each update carries its reply form."""
+    """Events, delivered files and updates mixed, newest first; each update carries its
+    reply form."""
     lines: list[dict[str, Any]] = [
         {"at": e.created_at, "event": e} for e in mission.events.select_related("actor")
+    ]
+    # Deliverables are for everyone in the space (the organisation included).
+    lines += [
+        {"at": d.uploaded_at, "deliverable": d}
+        for d in mission.delivered_files.select_related("uploaded_by")
     ]
     for update in _updates(request, mission):
         bound = reply if reply is not None and reply.prefix == f"reply-{update.pk}" else None
@@ -63,12 +69,14 @@ def _space(request: HttpRequest, mission: Mission, **bound: forms.Form) -> HttpR
     user = request.user
     has_team = mission.team.exists()
     may = {action: check(user, mission) for action, check in ACTIONS.items()}
+    timeline = _timeline(request, mission, bound.get("reply_form"))
     context = {
         "mission": mission,
         "days_left": (mission.end_date - timezone.localdate()).days,
         "milestones": list(mission.milestones.all()),
         "team": mission.team.select_related("volunteer"),
-        "timeline": _timeline(request, mission, bound.get("reply_form")),
+        "timeline": timeline,
+        "deliverable_count": sum(1 for line in timeline if "deliverable" in line),
         "can_kick_off": may["kick_off"] and mission.status == Mission.Status.OPEN and has_team,
         "can_extend": may["extend"] and mission.status in RUNNING,
         "can_milestones": may["milestones"],
