@@ -219,6 +219,7 @@ MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 SOSCIENCE_MAX_UPLOAD_BYTES = env_int("SOSCIENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+SOSCIENCE_MAX_DELIVERABLE_BYTES = env_int("SOSCIENCE_MAX_DELIVERABLE_BYTES", 50 * 1024 * 1024)
 # The matching index (volunteers laid out for ranking) is written here by the worker and
 # read by every web process: on several machines this must be a shared directory.
 MATCHING_INDEX_DIR = Path(env_str("MATCHING_INDEX_DIR", str(BASE_DIR / "var" / "matching")))
