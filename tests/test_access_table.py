@@ -89,6 +89,7 @@ class World:
         self.profile, self.skill, self.ambassadorship = self._volunteers(cast)
         self.equipment_request, self.loan = _equipment(self)
         self.milestone, self.update, self.update_file = _execution(self)
+        self.deliverable = _deliverable(self)
 
     def _applications(self, cast):
         """cast.volunteer applied to the published mission; someone else is on its team."""
@@ -141,6 +142,7 @@ class World:
             "milestone": {"pk": self.milestone.pk},
             "update": {"pk": self.update.pk},
             "update_file": {"update_pk": self.update.pk, "pk": self.update_file.pk},
+            "deliverable": {"pk": self.deliverable.pk},
         }[key]
 
 
@@ -166,6 +168,17 @@ def _execution(world):
         original_name="plan.pdf", content_type="application/pdf", size=10, file=_saved_pdf()
     )
     return milestone, update, file
+
+
+def _deliverable(world):
+    """A report delivered by someone on the published mission's team (none of the cast)."""
+    from soscience.execution.models import Deliverable
+
+    return Deliverable.objects.create(
+        mission=world.published, title="Report", original_name="report.pdf",
+        content_type="application/pdf", size=10, file=_saved_pdf(),
+        uploaded_by=world.team_member.volunteer,
+    )  # fmt: skip
 
 
 def _equipment(world):
@@ -313,6 +326,14 @@ TABLE.update(
         # only the team posts news (nobody of the cast is on World's team)
         "execution:update_post": Row("published", only(ORDER_READERS, ok=403), method="post"),
         "execution:update_reply": Row("update", only(ORDER_READERS), method="post"),
+        # deliverables: everyone in the space reads and downloads them; the team and its
+        # supervisor deliver (the published mission has not started: the supervisor's form
+        # comes back with the reason); coordinators and the organisation read along (403)
+        "deliverables:list": Row("published", only(ORDER_READERS)),
+        "deliverables:upload": Row(
+            "published", {**only(ORDER_READERS), COORD: 403, MEMBER: 403}, method="post"
+        ),
+        "deliverables:download": Row("deliverable", only(ORDER_READERS)),
         # equipment and hours: the team requests and logs (nobody of the cast is on World's
         # team); the supervisor and coordinators decide and validate; the organisation reads
         # the equipment spend, not the time sheets
