@@ -88,6 +88,7 @@ class World:
         self.application, self.team_member = self._applications(cast)
         self.profile, self.skill, self.ambassadorship = self._volunteers(cast)
         self.equipment_request, self.loan = _equipment(self)
+        self.hours_entry = _hours(self)
         self.milestone, self.update, self.update_file = _execution(self)
         self.deliverable = _deliverable(self)
 
@@ -139,6 +140,7 @@ class World:
             "ambassadorship": {"pk": self.campus.pk, "user_pk": self.ambassadorship.user_id},
             "equipment_request": {"pk": self.equipment_request.pk},
             "loan": {"pk": self.loan.pk},
+            "hours_entry": {"pk": self.hours_entry.pk},
             "milestone": {"pk": self.milestone.pk},
             "update": {"pk": self.update.pk},
             "update_file": {"update_pk": self.update.pk, "pk": self.update_file.pk},
@@ -196,6 +198,17 @@ def _equipment(world):
         lent_on=today, due_back_on=today,
     )  # fmt: skip
     return request, loan
+
+
+def _hours(world):
+    """Validated hours of someone on the published mission's team (none of the cast)."""
+    from soscience.execution.models import HoursEntry
+
+    return HoursEntry.objects.create(
+        mission=world.published, volunteer=world.team_member.volunteer,
+        worked_on=timezone.localdate(), hours=2, description="Drawings",
+        validated_by=world.cast.supervisor, validated_at=timezone.now(),
+    )  # fmt: skip
 
 
 def _invitation(cast):
@@ -355,6 +368,16 @@ TABLE.update(
         "equipment:hours_log": Row("published", only(ORDER_READERS, ok=403), method="post"),
         "equipment:hours_validate": Row(
             "published", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
+        ),
+        # an entry is corrected or deleted only by its volunteer (none of the cast); those
+        # who validate see it (403), others do not know it; they withdraw a validation
+        # (tried with no reason: the form comes back)
+        "equipment:hours_edit": Row("hours_entry", {**only(()), COORD: 403, SUP: 403}),
+        "equipment:hours_delete": Row(
+            "hours_entry", {**only(()), COORD: 403, SUP: 403}, method="post"
+        ),
+        "equipment:hours_unvalidate": Row(
+            "hours_entry", {**only(ORDER_READERS), MEMBER: 403}, method="post"
         ),
         "equipment:loan_create": Row(
             "published", {**only(ORDER_READERS), MEMBER: 403}, method="post"
