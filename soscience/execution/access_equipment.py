@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from soscience.applications.models import TeamMember
 from soscience.core.access import is_coordinator
-from soscience.execution.models import EquipmentRequest, Loan
+from soscience.execution.models import EquipmentRequest, HoursEntry, Loan
 from soscience.missions.models import Mission
 from soscience.organisations.access import is_member
 
@@ -80,6 +80,34 @@ def hours_validate(user: object, pk: int) -> Rights:
     if not rights.decides:
         raise PermissionDenied(_("Only the supervisor or a coordinator validates hours."))
     return rights
+
+
+def _entry(user: object, pk: int) -> tuple[HoursEntry, Rights]:
+    entry = HoursEntry.objects.filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    rights = _rights(user, entry.mission_id)
+    entry.mission = rights.mission
+    return entry, rights
+
+
+def hours_entry_own(user: object, pk: int) -> tuple[HoursEntry, Rights]:
+    """A volunteer's own entry, to correct or delete. The supervisor and coordinators see
+    it on the hours page (403); others do not know it exists (404)."""
+    entry, rights = _entry(user, pk)
+    if entry.volunteer_id != user.pk:  # type: ignore[attr-defined]
+        if rights.decides:
+            raise PermissionDenied(_("Only the volunteer who logged these hours changes them."))
+        raise Http404
+    return entry, rights
+
+
+def hours_entry_validation(user: object, pk: int) -> tuple[HoursEntry, Rights]:
+    """An entry whose validation the supervisor or a coordinator may withdraw."""
+    entry, rights = _entry(user, pk)
+    if not rights.decides:
+        raise PermissionDenied(_("Only the supervisor or a coordinator validates hours."))
+    return entry, rights
 
 
 def equipment_request_for(user: object, pk: int, action: str) -> tuple[EquipmentRequest, Rights]:

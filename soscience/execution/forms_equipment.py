@@ -58,3 +58,12 @@ class LoanForm(forms.Form):
         team = User.objects.filter(team_memberships__mission=mission).order_by("full_name")
         self.fields["lent_to"].queryset = team
         self.fields["lent_to"].label_from_instance = lambda user: user.full_name
+
+
+class UnvalidateForm(forms.Form):
+    # Not required here: the service says why, next to the field, like every other rule.
+    reason = forms.CharField(
+        label=_("Why is the validation withdrawn?"), required=False, max_length=1000,
+        help_text=_("Sent to the volunteer, so they know what to correct."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip

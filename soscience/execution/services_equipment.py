@@ -1,4 +1,6 @@
-"""Equipment requests and hours of a running mission: every write goes through here."""
+"""Equipment requests and loans of a running mission: every write goes through here.
+
+Hours live in services_hours.py."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
 from soscience.core.errors import DomainError, TransitionRefused
-from soscience.execution.models import EquipmentRequest, HoursEntry, Loan
+from soscience.execution.models import EquipmentRequest, Loan
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
 
@@ -27,7 +29,8 @@ COMMITTED = (Status.APPROVED, Status.ORDERED, Status.RECEIVED)
 MAIL = "execution/mail/"
 
 
-def _running(mission: Mission) -> bool:
+def mission_running(mission: Mission) -> bool:
+    """Whether the team works on it now: material, hours and their corrections need this."""
     if mission.status == Mission.Status.IN_PROGRESS:
         return True
     # A published mission whose team is formed may already need material before kick-off.
@@ -82,7 +85,7 @@ def request_create(
     estimated_cost: Decimal, link: str = "",
 ) -> EquipmentRequest:  # fmt: skip
     """A team member asks for material; the supervisor is told."""
-    if not _running(mission):
+    if not mission_running(mission):
         raise DomainError(
             _("Equipment can only be requested while the mission is running (it is “%(s)s”).")
             % {"s": mission.get_status_display()}
@@ -206,73 +209,6 @@ def request_cancel(*, request: EquipmentRequest, by: User) -> EquipmentRequest:
     request = _move(request, allowed, Status.CANCELLED)
     request.save()
     return request
-
-
-# --- hours -----------------------------------------------------------------------------
-
-
-def hours_window(mission: Mission) -> tuple[dt.date, dt.date]:
-    """Days hours may be logged on: from the kick-off (or the start) to the end."""
-    start = min(filter(None, (mission.kicked_off_on, mission.start_date)))
-    return start, mission.end_date
-
-
-@transaction.atomic
-def hours_log(
-    *, mission: Mission, by: User, worked_on: dt.date, hours: Decimal, description: str
-) -> HoursEntry:
-    """A team member logs their own hours; the supervisor validates them later."""
-    if worked_on > timezone.localdate():
-        raise DomainError(_("Hours cannot be logged for a future date."), field="worked_on")
-    start, end = hours_window(mission)
-    if not start <= worked_on <= end:
-        raise DomainError(
-            _("The date must be within the mission, from %(start)s to %(end)s.")
-            % {"start": start.isoformat(), "end": end.isoformat()},
-            field="worked_on",
-        )
-    if not Decimal("0.25") <= hours <= 24:
-        raise DomainError(_("Between 0.25 and 24 hours a day."), field="hours")
-    if not description.strip():
-        raise DomainError(_("Say what was done."), field="description")
-    return HoursEntry.objects.create(
-        mission=mission, volunteer=by, worked_on=worked_on, hours=hours,
-        description=description.strip(),
-    )  # fmt: skip
-
-
-@transaction.atomic
-def hours_validate(*, mission: Mission, by: User, ids: list[int]) -> int:
-    """Validate several pending entries of this mission at once; returns how many."""
-    if not ids:
-        raise DomainError(_("Tick the entries to validate."))
-    pending = HoursEntry.objects.filter(mission=mission, pk__in=ids, validated_at__isnull=True)
-    return pending.update(validated_by=by, validated_at=timezone.now())
-
-
-@dataclass(frozen=True)
-class HoursTotals:
-    validated: Decimal
-    pending: Decimal
-
-
-def hours_totals(mission: Mission) -> tuple[HoursTotals, list[dict[str, object]]]:
-    """The mission's totals, and per volunteer (name, validated, pending), in two queries."""
-    money = DecimalField(max_digits=8, decimal_places=2)
-    sums = {
-        "validated": Coalesce(Sum("hours", filter=Q(validated_at__isnull=False)), ZERO,
-                              output_field=money),
-        "pending": Coalesce(Sum("hours", filter=Q(validated_at__isnull=True)), ZERO,
-                            output_field=money),
-    }  # fmt: skip
-    entries = HoursEntry.objects.filter(mission=mission)
-    overall = entries.aggregate(**sums)
-    per_volunteer = list(
-        entries.values("volunteer_id", "volunteer__full_name")
-        .annotate(**sums)
-        .order_by("volunteer__full_name")
-    )
-    return HoursTotals(overall["validated"], overall["pending"]), per_volunteer
 
 
 # --- loans of team-owned equipment -----------------------------------------------------

@@ -14,6 +14,9 @@ urlpatterns = [
     path("missions/<int:pk>/hours/", views.hours, name="hours"),
     path("missions/<int:pk>/hours/log/", views.hours_log, name="hours_log"),
     path("missions/<int:pk>/hours/validate/", views.hours_validate, name="hours_validate"),
+    path("hours/<int:pk>/edit/", views.hours_edit, name="hours_edit"),
+    path("hours/<int:pk>/delete/", views.hours_delete, name="hours_delete"),
+    path("hours/<int:pk>/unvalidate/", views.hours_unvalidate, name="hours_unvalidate"),
     path("missions/<int:pk>/loans/", views.loan_create, name="loan_create"),
     path("loans/<int:pk>/return/", views.loan_return, name="loan_return"),
 ]

@@ -9,17 +9,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from soscience.core.errors import DomainError
 from soscience.execution import access_equipment as access
 from soscience.execution import services_equipment as services
+from soscience.execution import services_hours
 from soscience.execution.forms_equipment import (
     DecisionForm,
     EquipmentRequestForm,
     HoursForm,
     LoanForm,
     ReceivedForm,
+    UnvalidateForm,
 )
 from soscience.execution.models import HoursEntry
 
@@ -137,8 +139,8 @@ def _render_hours(
 ) -> HttpResponse:
     mission = rights.mission
     entries = HoursEntry.objects.filter(mission=mission).select_related("volunteer")
-    totals, per_volunteer = services.hours_totals(mission)
-    start, end = services.hours_window(mission)
+    totals, per_volunteer = services_hours.hours_totals(mission)
+    start, end = services_hours.hours_window(mission)
     context = {
         "mission": mission,
         "rights": rights,
@@ -163,7 +165,7 @@ def hours_log(request: HttpRequest, pk: int) -> HttpResponse:
     form = HoursForm(request.POST)
     if form.is_valid():
         try:
-            services.hours_log(mission=rights.mission, by=request.user, **form.cleaned_data)
+            services_hours.hours_log(mission=rights.mission, by=request.user, **form.cleaned_data)
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -177,7 +179,7 @@ def hours_validate(request: HttpRequest, pk: int) -> HttpResponse:
     rights = access.hours_validate(request.user, pk)
     ids = [int(i) for i in request.POST.getlist("entries") if i.isdigit()]
     try:
-        count = services.hours_validate(mission=rights.mission, by=request.user, ids=ids)
+        count = services_hours.hours_validate(mission=rights.mission, by=request.user, ids=ids)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -187,6 +189,80 @@ def hours_validate(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": count},
         )
     return redirect("equipment:hours", pk=pk)
+
+
+def _render_entry(
+    request: HttpRequest, entry: HoursEntry, form: HoursForm | None = None
+) -> HttpResponse:
+    start, end = services_hours.hours_window(entry.mission)
+    refusal = services_hours.hours_change_refusal(entry)
+    context = {
+        "mission": entry.mission,
+        "entry": entry,
+        "refusal": refusal,
+        "form": None if refusal else form or HoursForm(instance=entry),
+        "window_start": start,
+        "window_end": end,
+    }
+    return render(request, "execution/hours_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def hours_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A volunteer corrects their own pending entry (GET the form, POST the correction)."""
+    entry, _rights = access.hours_entry_own(request.user, pk)
+    if request.method != "POST":
+        return _render_entry(request, entry)
+    form = HoursForm(request.POST)
+    if form.is_valid():
+        try:
+            services_hours.hours_edit(entry=entry, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("Your entry was corrected."))
+            return redirect("equipment:hours", pk=entry.mission_id)
+    return _render_entry(request, entry, form)
+
+
+@require_POST
+def hours_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry, _rights = access.hours_entry_own(request.user, pk)
+    try:
+        services_hours.hours_delete(entry=entry, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your entry was deleted."))
+    return redirect("equipment:hours", pk=entry.mission_id)
+
+
+def _render_unvalidate(
+    request: HttpRequest, entry: HoursEntry, form: UnvalidateForm | None = None
+) -> HttpResponse:
+    context = {"mission": entry.mission, "entry": entry, "form": form or UnvalidateForm()}
+    return render(request, "execution/hours_unvalidate.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def hours_unvalidate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor or a coordinator sends validated hours back to pending, with a
+    reason for the volunteer (GET the form, POST the withdrawal)."""
+    entry, _rights = access.hours_entry_validation(request.user, pk)
+    if request.method != "POST":
+        return _render_unvalidate(request, entry)
+    form = UnvalidateForm(request.POST)
+    if form.is_valid():
+        try:
+            services_hours.hours_unvalidate(
+                entry=entry, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("The validation was withdrawn; the volunteer is told."))
+            return redirect("equipment:hours", pk=entry.mission_id)
+    return _render_unvalidate(request, entry, form)
 
 
 @require_POST
