@@ -311,3 +311,22 @@ def test_validate_document_still_takes_only_pdf_and_images():
     with pytest.raises(ValidationError, match="not a PDF or an image"):
         validate_document(SimpleUploadedFile("data.csv", b"a,b\n1,2\n"))
     assert validate_document(SimpleUploadedFile("plan.pdf", PDF_BYTES)) == "application/pdf"
+
+
+def test_a_big_text_file_is_read_in_chunks_and_accepted(cast, mission):
+    """Over 2 MB the upload is streamed to a temporary file and checked chunk by chunk;
+    accented letters cut across chunk boundaries must not make it look like non-UTF-8."""
+    data = "débit;turbidité;été\n".encode() * 150_000  # about 3.5 MB
+    response = cast.client("volunteer").post(_upload_url(mission), _form("big.csv", data))
+    assert response.status_code == 302
+    assert Deliverable.objects.get().size == len(data)
+
+
+def test_a_big_office_file_is_recognised_from_a_temporary_file(cast, mission):
+    noise = bytes(range(256)) * 12_000  # incompressible enough to stay over 2 MB
+    data = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "x.bin": noise})
+    response = cast.client("volunteer").post(_upload_url(mission), _form("budget.ods", data))
+    assert response.status_code == 302
+    assert (
+        Deliverable.objects.get().content_type == "application/vnd.oasis.opendocument.spreadsheet"
+    )
