@@ -80,7 +80,9 @@ def test_non_member_cannot_see_or_request(cast, mission):
 def test_supervisor_approves_within_budget_and_requester_is_told(
     cast, mission, django_capture_on_commit_callbacks
 ):
-    _request(cast.client("volunteer"), mission)
+    # The request's own mail (to the supervisor) leaves when its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(cast.client("volunteer"), mission)
     item = EquipmentRequest.objects.get()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -264,3 +266,170 @@ def test_a_coordinator_settles_an_over_budget_request_in_one_step(cast, mission)
     assert item.status == EquipmentRequest.Status.APPROVED
     page = cast.client("supervisor").get(reverse("equipment:list", args=[mission.pk]))
     assert "(over budget)" in page.content.decode()
+
+
+# --- correcting and deleting hours, withdrawing a validation ------------------------------
+
+
+def _entry(mission, volunteer, *, validated_by=None, **overrides) -> HoursEntry:
+    data = {"worked_on": TODAY - dt.timedelta(days=2), "hours": Decimal("3"),
+            "description": "Pump tests", **overrides}  # fmt: skip
+    if validated_by is not None:
+        data.update(validated_by=validated_by, validated_at=timezone.now())
+    return HoursEntry.objects.create(mission=mission, volunteer=volunteer, **data)
+
+
+def _edit(client, entry, **overrides):
+    data = {"worked_on": (TODAY - dt.timedelta(days=3)).isoformat(), "hours": "1.5",
+            "description": "Pump tests, second round", **overrides}  # fmt: skip
+    return client.post(reverse("equipment:hours_edit", args=[entry.pk]), data)
+
+
+def test_volunteer_corrects_their_pending_entry(cast, mission):
+    entry = _entry(mission, cast.volunteer)
+    client = cast.client("volunteer")
+    listing = client.get(reverse("equipment:hours", args=[mission.pk])).content.decode()
+    assert reverse("equipment:hours_edit", args=[entry.pk]) in listing
+    form = client.get(reverse("equipment:hours_edit", args=[entry.pk]))
+    assert 'value="Pump tests"' in form.content.decode()
+
+    response = _edit(client, entry)
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.worked_on, entry.hours, entry.description) == (
+        TODAY - dt.timedelta(days=3), Decimal("1.5"), "Pump tests, second round",
+    )  # fmt: skip
+    page = client.get(response["Location"]).content.decode()
+    assert "Your entry was corrected." in page
+    assert "Pump tests, second round" in page
+
+
+def test_volunteer_deletes_their_pending_entry(cast, mission):
+    entry = _entry(mission, cast.volunteer)
+    page = cast.client("volunteer").post(
+        reverse("equipment:hours_delete", args=[entry.pk]), follow=True
+    )
+    assert "Your entry was deleted." in page.content.decode()
+    assert not HoursEntry.objects.exists()
+    assert page.context["totals"].pending == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("worked_on", (TODAY + dt.timedelta(days=1)).isoformat(),
+         "Hours cannot be logged for a future date."),
+        ("worked_on", (TODAY - dt.timedelta(days=30)).isoformat(),
+         "The date must be within the mission"),
+        ("hours", "0", "Between 0.25 and 24 hours a day."),
+    ],
+)  # fmt: skip
+def test_bad_correction_is_refused_next_to_the_field(cast, mission, field, value, message):
+    entry = _entry(mission, cast.volunteer)
+    response = _edit(cast.client("volunteer"), entry, **{field: value})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    page = response.content.decode()
+    assert f'value="{value}"' in page
+    assert "Pump tests, second round" in page
+    entry.refresh_from_db()
+    assert (entry.worked_on, entry.hours, entry.description) == (
+        TODAY - dt.timedelta(days=2), Decimal("3"), "Pump tests",
+    )  # fmt: skip
+
+
+def test_someone_elses_entry_cannot_be_changed(cast, mission):
+    _join(mission, cast.other_volunteer, seat=2)
+    entry = _entry(mission, cast.other_volunteer)
+    volunteer = cast.client("volunteer")
+    assert volunteer.get(reverse("equipment:hours_edit", args=[entry.pk])).status_code == 404
+    assert _edit(volunteer, entry).status_code == 404
+    delete = reverse("equipment:hours_delete", args=[entry.pk])
+    assert volunteer.post(delete).status_code == 404
+    # The supervisor sees it on the hours page but corrects nobody's time sheet.
+    assert _edit(cast.client("supervisor"), entry).status_code == 403
+    entry.refresh_from_db()
+    assert entry.description == "Pump tests"
+
+
+def test_a_validated_entry_is_locked_with_the_reason(cast, mission):
+    entry = _entry(mission, cast.volunteer, validated_by=cast.supervisor)
+    client = cast.client("volunteer")
+    listing = client.get(reverse("equipment:hours", args=[mission.pk])).content.decode()
+    assert reverse("equipment:hours_edit", args=[entry.pk]) not in listing
+
+    form = client.get(reverse("equipment:hours_edit", args=[entry.pk])).content.decode()
+    assert "These hours were validated: they can no longer be changed." in form
+    edit = _edit(client, entry)
+    assert edit.status_code == 200
+    assert "These hours were validated" in edit.content.decode()
+    delete = client.post(reverse("equipment:hours_delete", args=[entry.pk]), follow=True)
+    assert "These hours were validated" in delete.content.decode()
+    entry.refresh_from_db()
+    assert entry.description == "Pump tests"
+    assert entry.validated_at is not None
+
+
+def test_hours_of_a_finished_mission_stay_as_they_are(cast, mission):
+    entry = _entry(mission, cast.volunteer)
+    mission.status = Mission.Status.CANCELLED
+    mission.save()
+    edit = _edit(cast.client("volunteer"), entry)
+    assert "its hours can no longer be changed" in edit.content.decode()
+    entry.refresh_from_db()
+    assert entry.description == "Pump tests"
+
+
+def _unvalidate(client, entry, reason="The date is wrong: it was Tuesday."):
+    return client.post(reverse("equipment:hours_unvalidate", args=[entry.pk]), {"reason": reason})
+
+
+def test_supervisor_withdraws_a_validation_and_the_volunteer_is_told(
+    cast, mission, django_capture_on_commit_callbacks
+):
+    entry = _entry(mission, cast.volunteer, validated_by=cast.supervisor)
+    supervisor = cast.client("supervisor")
+    listing = supervisor.get(reverse("equipment:hours", args=[mission.pk])).content.decode()
+    assert reverse("equipment:hours_unvalidate", args=[entry.pk]) in listing
+    assert supervisor.get(reverse("equipment:hours_unvalidate", args=[entry.pk])).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _unvalidate(supervisor, entry)
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.validated_at is None
+    assert entry.validated_by is None
+    assert [m.to for m in mail.outbox] == [[cast.volunteer.email]]
+    assert "Validation of your hours withdrawn" in mail.outbox[0].subject
+    assert "The date is wrong: it was Tuesday." in mail.outbox[0].body
+    assert cast.volunteer.notifications.filter(text__contains="withdrawn").exists()
+    # Pending again: the volunteer can now correct it.
+    assert _edit(cast.client("volunteer"), entry).status_code == 302
+
+
+def test_withdrawing_needs_a_reason(cast, mission):
+    entry = _entry(mission, cast.volunteer, validated_by=cast.supervisor)
+    response = _unvalidate(cast.client("coordinator"), entry, reason="  ")
+    assert response.status_code == 200
+    assert "Say why the validation is withdrawn." in " ".join(
+        response.context["form"].errors["reason"]
+    )
+    entry.refresh_from_db()
+    assert entry.validated_at is not None
+
+
+def test_withdrawing_a_pending_entry_is_refused(cast, mission):
+    entry = _entry(mission, cast.volunteer)
+    response = _unvalidate(cast.client("supervisor"), entry)
+    assert "there is nothing to withdraw" in response.content.decode()
+
+
+@pytest.mark.parametrize(("who", "status"), [("volunteer", 403), ("other_volunteer", 404),
+                                              ("member", 403)])  # fmt: skip
+def test_only_those_who_validate_withdraw(cast, mission, who, status):
+    entry = _entry(mission, cast.volunteer, validated_by=cast.supervisor)
+    assert _unvalidate(cast.client(who), entry).status_code == status
+    entry.refresh_from_db()
+    assert entry.validated_at is not None
