@@ -54,6 +54,9 @@ class LoanForm(forms.Form):
     )
 
     def __init__(self, *args: object, mission: Mission, **kwargs: object) -> None:
+        # Its own ids: the request form on the same page has an "item" field too, and two
+        # id_item would tie the request's label to this form's box.
+        kwargs.setdefault("auto_id", "loan_%s")
         super().__init__(*args, **kwargs)
         team = User.objects.filter(team_memberships__mission=mission).order_by("full_name")
         self.fields["lent_to"].queryset = team
