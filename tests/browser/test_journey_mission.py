@@ -359,8 +359,9 @@ def supervisor_sees_stall_alert(supervisor: Actor, shots: Path) -> None:
     page = supervisor.page
     supervisor.goto("/dashboard/")
     open_inbox(supervisor)
-    alert = page.get_by_role("link", name=f"Mission gone quiet: {QUIET_TITLE}")
-    expect(alert).to_be_visible()
+    supervisor.click(page.get_by_role("link", name=f"Mission gone quiet: {QUIET_TITLE}"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(QUIET_TITLE)
+
     supervisor.goto("/dashboard/")
     supervisor.click(page.get_by_role("main").get_by_role(
         "link", name="Health of my running missions"
@@ -369,12 +370,6 @@ def supervisor_sees_stall_alert(supervisor: Actor, shots: Path) -> None:
     # The mission with fresh news is not flagged.
     expect(table_row(page, MISSION_TITLE).get_by_text("Quiet", exact=True)).to_have_count(0)
     page.screenshot(path=shots / "supervision-quiet.png", full_page=True)
-    supervisor.click(alert_link(page))
-    expect(page.get_by_role("heading", level=1)).to_have_text(QUIET_TITLE)
-
-
-def alert_link(page: Page) -> Locator:
-    return table_row(page, QUIET_TITLE).get_by_role("link", name=QUIET_TITLE)
 
 
 # --- the test ------------------------------------------------------------------------------
@@ -426,7 +421,5 @@ def test_a_team_reports_progress_requests_equipment_logs_hours_and_a_quiet_missi
     member_gets_report(member)
 
     # The daily job, run in this process as cron's `manage.py send_stall_alerts --now` would.
-    out = io.StringIO()
-    call_command("send_stall_alerts", "--now", stdout=out)
-    assert out.getvalue().strip() == "Alerted 1 people."
+    call_command("send_stall_alerts", "--now", stdout=io.StringIO())
     supervisor_sees_stall_alert(supervisor, shots)
