@@ -233,16 +233,9 @@ def lead_requests_kit(lead: Actor, shots: Path) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Equipment: {MISSION_TITLE}")
     form = page.locator("form").filter(has=page.get_by_role("button", name="Send the request"))
     item = field(form, "Item")
-    if item.count() != 1:
-        # EQUIPMENT-LABEL-BUG: the loan form on this page also renders its field "item" with
-        # id="id_item", so the request form's "Item" label names the loan form's "What"
-        # box and the request's own box has no name for a screen reader. The fix (a prefix
-        # for the loan form's ids) belongs to forms_equipment.py; see the journey's report.
-        pytest.fail(
-            "EQUIPMENT-LABEL-BUG: the equipment request's “Item” label does not name its own "
-            "field (duplicate id_item with the loan form).",
-            pytrace=False,
-        )
+    # Its own box, not the loan form's "What" (both forms have an "item" field; their ids
+    # once collided, and axe-core does not see that the label then names the wrong box).
+    expect(item).to_have_count(1)
     item.fill(KIT)
     field(form, "Quantity").fill("2")
     field(form, "Why it is needed").fill(
@@ -357,7 +350,6 @@ def member_gets_report(member: Actor) -> None:
 
 def supervisor_sees_stall_alert(supervisor: Actor, shots: Path) -> None:
     page = supervisor.page
-    supervisor.goto("/dashboard/")
     open_inbox(supervisor)
     supervisor.click(page.get_by_role("link", name=f"Mission gone quiet: {QUIET_TITLE}"))
     expect(page.get_by_role("heading", level=1)).to_have_text(QUIET_TITLE)
