@@ -251,6 +251,10 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SoScience <noreply@soscience.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail that could not be sent is retried after 1, 2, 4 ... minutes (at most 6 hours apart),
+# then marked failed after this many attempts (12: about a day of outage).
+SOSCIENCE_MAIL_RETRY_SECONDS = env_int("SOSCIENCE_MAIL_RETRY_SECONDS", 60)
+SOSCIENCE_MAIL_MAX_ATTEMPTS = env_int("SOSCIENCE_MAIL_MAX_ATTEMPTS", 12)
 
 CACHES = {
     "default": {

@@ -153,3 +153,14 @@ class MissionFactory(factory.django.DjangoModelFactory):
                 MissionSkill.objects.create(
                     mission=self, skill=Skill.objects.get(slug=slug), level=level
                 )
+
+
+def forget_sent_mail() -> None:
+    """What the setup put in the outbox counts as sent, as it would have been when its action
+    committed (a test's transaction never commits), and is forgotten with ``mail.outbox``."""
+    from django.core import mail
+
+    from soscience.core.outbox import send_due_mail
+
+    send_due_mail()
+    mail.outbox.clear()

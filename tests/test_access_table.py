@@ -320,6 +320,10 @@ TABLE.update(
         # notifications: everyone has their own inbox, no id in the URL
         "notifications:inbox": Row("", signed_in()),
         "notifications:mark_read": Row("", signed_in(302), method="post"),
+        "notifications:preferences": Row("", signed_in()),
+        "notifications:organisation_news": Row(
+            "organisation", only(ORG_PEOPLE, ok=302), method="post"
+        ),
         # the mission space: its team, supervisor, coordinators and organisation read it;
         # each acts only on its part (the organisation may reply, not run the mission)
         "execution:space": Row("published", only(ORDER_READERS)),

@@ -25,7 +25,7 @@ from soscience.core.models import PlatformSettings
 from soscience.missions.models import Mission
 from soscience.notifications.models import Notification
 from soscience.volunteers.models import Campus, VolunteerProfile
-from tests.factories import CampusFactory, MissionFactory, UserFactory
+from tests.factories import CampusFactory, MissionFactory, UserFactory, forget_sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +258,7 @@ def test_a_volunteer_withdraws_with_a_reason_and_the_team_is_told(
     mission = published(supervisor=cast.supervisor, title="Solar dryer")
     application = applied(mission, cast.volunteer)
     client = cast.client("volunteer")
-    mail.outbox.clear()
+    forget_sent_mail()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -439,7 +439,7 @@ def test_selection_respects_the_team_size_and_roles(cast, django_capture_on_comm
     researcher = volunteer("Rita Chercheuse", kind=VolunteerProfile.Kind.RESEARCHER)
     apps = [applied(mission, p) for p in [*people, researcher]]
     client = cast.client("coordinator")
-    mail.outbox.clear()
+    forget_sent_mail()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = select(client, apps[0], "lead")
@@ -516,7 +516,7 @@ def test_removing_a_member_frees_the_seat(cast, django_capture_on_commit_callbac
 def test_shortlisting_tells_the_volunteer(cast, django_capture_on_commit_callbacks):
     mission = published(title="Cold room")
     application = applied(mission, cast.volunteer)
-    mail.outbox.clear()
+    forget_sent_mail()
     with django_capture_on_commit_callbacks(execute=True):
         cast.client("coordinator").post(
             reverse("applications:shortlist", kwargs={"pk": application.pk})
@@ -536,7 +536,7 @@ def test_declining_sends_a_kind_message_with_the_reason(cast, django_capture_on_
     application = applied(mission, cast.volunteer)
     url = reverse("applications:decline", kwargs={"pk": application.pk})
     client = cast.client("coordinator")
-    mail.outbox.clear()
+    forget_sent_mail()
 
     response = client.post(url, {"reason": "", "detail": "Next time!"})
     assert response.status_code == 200
@@ -690,7 +690,7 @@ def test_coordinators_are_reminded_of_answers_falling_due(cast, django_capture_o
     Application.objects.filter(pk=answered.pk).update(
         answer_by=today - dt.timedelta(days=3), status=Application.Status.DECLINED
     )
-    mail.outbox.clear()
+    forget_sent_mail()
 
     with django_capture_on_commit_callbacks(execute=True):
         result = remind_unanswered_applications.enqueue()

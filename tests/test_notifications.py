@@ -124,14 +124,15 @@ def test_notify_writes_the_line_and_the_mail_in_the_recipients_language(
 
 def test_notify_keeps_long_subjects_within_the_column(cast, settings, tmp_path):
     template_dir = tmp_path / "templates"
-    (template_dir / "t").mkdir(parents=True)
-    (template_dir / "t" / "long_subject.txt").write_text("{{ word }}" * 1)
-    (template_dir / "t" / "long.txt").write_text("Body")
+    folder = template_dir / "volunteers" / "mail"
+    folder.mkdir(parents=True)
+    (folder / "long_subject.txt").write_text("{{ word }}" * 1)
+    (folder / "long.txt").write_text("Body")
     settings.TEMPLATES = [
         *settings.TEMPLATES[:1],
         {**settings.TEMPLATES[1], "DIRS": [template_dir]},
     ]
-    notify(cast.volunteer, "t/long", {"word": "x" * 500}, url="/somewhere/")
+    notify(cast.volunteer, "volunteers/mail/long", {"word": "x" * 500}, url="/somewhere/")
     line = Notification.objects.get(user=cast.volunteer)
     assert len(line.text) == 300
     assert line.url == "/somewhere/"

@@ -1,8 +1,8 @@
-"""Mail from the platform: rendered in the recipient's language, sent by the worker."""
+"""Mail from the platform: rendered in the recipient's language, written to the outbox in
+the caller's transaction, sent by the worker once it commits (soscience/core/outbox.py)."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -11,34 +11,44 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from soscience.core.tasks import deliver_mail
+from soscience.core.outbox import outbox_add
+from soscience.core.tasks import send_queued_mail
 
 if TYPE_CHECKING:
     from soscience.accounts.models import User
 
 
+def _nudge_worker() -> None:
+    send_queued_mail.enqueue()
+
+
 def enqueue_message(message: EmailMessage) -> None:
-    """Queue an already built message once the current transaction commits."""
-    html = None
-    for content, mimetype in getattr(message, "alternatives", []):
-        if mimetype == "text/html":
-            html = str(content)
-    kwargs = {
-        "subject": str(message.subject),
-        "body": str(message.body),
-        "to": list(message.to),
-        "from_email": message.from_email,
-        "html": html,
-        "reply_to": list(message.reply_to),
-    }
-    transaction.on_commit(partial(deliver_mail.enqueue, **kwargs))
+    """Put an already built message in the outbox; the worker is nudged on commit."""
+    outbox_add(message)
+    # One nudge per atomic block is enough, however many mails it wrote (a digest run
+    # writes hundreds): the task sends every due mail.
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    if not any(
+        sids == here and func is _nudge_worker for sids, func, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(_nudge_worker)
 
 
-def mail_user(user: User, template: str, context: dict[str, object]) -> None:
-    """Render ``<template>_subject.txt`` and ``<template>.txt`` in the user's language
-    and queue the mail. ``context`` must hold plain values (it is rendered now)."""
+def render_mail(user: User, template: str, context: dict[str, object]) -> tuple[str, str]:
+    """The subject and body of ``<template>_subject.txt`` / ``<template>.txt`` in the user's
+    language. ``context`` must hold plain values (it is rendered now)."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         ctx = {"user": user, "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"{template}_subject.txt", ctx, using="text").split())
         body = render_to_string(f"{template}.txt", ctx, using="text")
+    return subject, body
+
+
+def mail_to(user: User, subject: str, body: str) -> None:
     enqueue_message(EmailMessage(subject=subject, body=body, to=[user.email]))
+
+
+def mail_user(user: User, template: str, context: dict[str, object]) -> None:
+    """Render ``template`` for ``user`` and put the mail in the outbox."""
+    mail_to(user, *render_mail(user, template, context))

@@ -151,16 +151,19 @@ def update_post(
 
 def _tell_about_update(update: ProgressUpdate) -> None:
     mission = update.mission
-    context = {"mission": mission.title, "author": str(update.author)}
-    readers: dict[int, User] = {}
-    if mission.supervisor is not None:
-        readers[mission.supervisor.pk] = mission.supervisor
+    context = {"mission": mission.title, "author": str(update.author), "body": update.body}
+    members: dict[int, User] = {}
     if update.visibility == ProgressUpdate.Visibility.SHARED:
-        for membership in mission.organisation.memberships.select_related("user"):
-            readers[membership.user.pk] = membership.user
-    readers.pop(update.author_id, None)
-    for user in readers.values():
-        notify(user, "execution/mail/update_posted", context, url=space_path(mission))
+        organisation = mission.organisation
+        members = {m.user.pk: m.user for m in organisation.memberships.select_related("user")}
+    team_side: dict[int, User] = {}
+    if mission.supervisor is not None and mission.supervisor.pk not in members:
+        team_side[mission.supervisor.pk] = mission.supervisor
+    for readers, news_from in ((members, mission.organisation), (team_side, None)):
+        readers.pop(update.author_id, None)
+        for user in readers.values():
+            notify(user, "execution/mail/update_posted", context, url=space_path(mission),
+                   news_from=news_from)  # fmt: skip
 
 
 @transaction.atomic
@@ -180,7 +183,13 @@ def update_reply(*, update: ProgressUpdate, author: User, body: str) -> UpdateRe
     for member in mission.team.select_related("volunteer"):
         readers[member.volunteer_id] = member.volunteer
     readers.pop(author.pk, None)
-    context = {"mission": mission.title, "author": str(author)}
+    context = {"mission": mission.title, "author": str(author), "body": reply.body}
     for user in readers.values():
         notify(user, "execution/mail/update_replied", context, url=space_path(mission))
+    if update.visibility == ProgressUpdate.Visibility.SHARED and can_read_internal(author, mission):
+        # The team answers in a thread the organisation reads: its members are told too.
+        for membership in mission.organisation.memberships.select_related("user"):
+            if membership.user_id not in readers and membership.user_id != author.pk:
+                notify(membership.user, "execution/mail/update_replied", context,
+                       url=space_path(mission), news_from=mission.organisation)  # fmt: skip
     return reply

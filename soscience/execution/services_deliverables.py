@@ -84,17 +84,20 @@ def deliverable_upload(
 def _tell_about_deliverable(deliverable: Deliverable) -> None:
     """The supervisor and the organisation's members, never the person who delivered it."""
     mission = deliverable.mission
+    members = {m.user.pk: m.user for m in mission.organisation.memberships.select_related("user")}
     readers: dict[int, User] = {}
-    if mission.supervisor_id is not None:
+    if mission.supervisor_id is not None and mission.supervisor_id not in members:
         readers[mission.supervisor_id] = mission.supervisor  # type: ignore[assignment]
-    for membership in mission.organisation.memberships.select_related("user"):
-        readers[membership.user.pk] = membership.user
-    readers.pop(deliverable.uploaded_by_id, None)
     context = {
         "mission": mission.title,
         "title": deliverable.title,
         "author": str(deliverable.uploaded_by),
         "name": deliverable.original_name,
     }
-    for user in readers.values():
-        notify(user, "execution/mail/deliverable_uploaded", context, url=deliverables_path(mission))
+    # The organisation's members get it as the news it is (weekly if their organisation
+    # chose so); the supervisor at once, or as they chose.
+    for people, news_from in ((members, mission.organisation), (readers, None)):
+        people.pop(deliverable.uploaded_by_id, None)
+        for user in people.values():
+            notify(user, "execution/mail/deliverable_uploaded", context,
+                   url=deliverables_path(mission), news_from=news_from)  # fmt: skip

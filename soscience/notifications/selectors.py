@@ -6,6 +6,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from soscience.accounts.models import User
 from soscience.notifications.models import Notification
+from soscience.organisations.models import Organisation
 
 
 def inbox(user: User) -> QuerySet[Notification]:
@@ -21,3 +22,8 @@ def inbox(user: User) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return Notification.objects.unread().filter(user=user).count()
+
+
+def organisations_of(user: User) -> QuerySet[Organisation]:
+    """The organisations ``user`` is a member of (whose news choice they may change)."""
+    return Organisation.objects.filter(memberships__user=user).order_by("name")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.mail import mail_user
 from soscience.core.uploads import validate_document
+from soscience.organisations.access import is_member
 from soscience.organisations.models import (
     MemberInvitation,
     Membership,
@@ -183,3 +185,16 @@ def memberships_claim(*, user: User, email: str) -> int:
             claimed += 1
     user.__dict__.pop("roles", None)
     return claimed
+
+
+@transaction.atomic
+def organisation_set_news_frequency(
+    *, organisation: Organisation, by: User, frequency: str
+) -> Organisation:
+    """A member (or a coordinator) chooses immediate or weekly mission news for all members.
+    Not a detail the verification covers, so it stays open once verified."""
+    if not (is_member(by, organisation) or is_coordinator(by)):
+        raise PermissionDenied(_("Only the organisation's members choose how it gets news."))
+    organisation.news_frequency = Organisation.NewsFrequency(frequency)
+    organisation.save(update_fields=["news_frequency"])
+    return organisation
