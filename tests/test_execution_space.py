@@ -168,7 +168,9 @@ def test_organisation_replies_to_shared_news_and_the_team_is_told(
         )
     assert response.status_code == 302
     assert UpdateReply.objects.get().author == cast.member
-    assert {m.to[0] for m in mail.outbox} == {cast.volunteer.email, teammate.email}
+    # The update's author, the team and the supervisor, who follows the mission.
+    told = {cast.volunteer.email, teammate.email, mission.supervisor.email}
+    assert {m.to[0] for m in mail.outbox} == told
     assert Notification.objects.filter(user=cast.volunteer).exists()
     assert "Can you send a photo" in cast.client("volunteer").get(_space(mission)).text
 

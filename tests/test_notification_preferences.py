@@ -190,18 +190,18 @@ def test_the_daily_digest_gathers_the_news_in_the_persons_language_once(
     assert "Second week: the filter is installed." in digest.body
     assert digest.body.index("Site survey") < digest.body.index("Second week")
     # In French: the lines were written in the member's language ...
-    assert digest.body.count(f"Nouvelles de {cast.volunteer} : {mission.title}") == 2
+    assert digest.body.count(f"Nouvelles de {cast.volunteer}\u00a0: {mission.title}") == 2
     assert "L'équipe SoScience" in digest.body
-    # ... and so is the subject, which counts the news (render_mail folds the catalogue's
-    # no-break space before the colon into a plain space, as it does all whitespace).
+    # ... and so is the subject, which counts the news (the no-break space of French
+    # typography before the colon is kept).
     with translation.override("fr"):
         expected = translation.ngettext(
             "Your SoScience digest: %(counter)s notification",
             "Your SoScience digest: %(counter)s notifications",
             2,
         ) % {"counter": 2}
-    assert digest.subject == " ".join(expected.split())
-    assert digest.subject == "Votre récapitulatif SoScience : 2 notifications"
+    assert digest.subject == expected
+    assert digest.subject == "Votre récapitulatif SoScience\u00a0: 2 notifications"
     assert reverse("notifications:preferences") in digest.body
 
     # Running it again sends nothing twice.

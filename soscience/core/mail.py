@@ -3,6 +3,7 @@ the caller's transaction, sent by the worker once it commits (soscience/core/out
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from soscience.core.tasks import send_queued_mail
 
 if TYPE_CHECKING:
     from soscience.accounts.models import User
+
+
+LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 def _nudge_worker() -> None:
@@ -40,7 +44,9 @@ def render_mail(user: User, template: str, context: dict[str, object]) -> tuple[
     language. ``context`` must hold plain values (it is rendered now)."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         ctx = {"user": user, "site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx, using="text").split())
+        raw = render_to_string(f"{template}_subject.txt", ctx, using="text")
+        # One line, but the no-break spaces of French typography stay (str.split() eats them).
+        subject = LINE_BREAKS.sub(" ", raw).strip()
         body = render_to_string(f"{template}.txt", ctx, using="text")
     return subject, body
 

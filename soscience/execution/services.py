@@ -180,6 +180,8 @@ def update_reply(*, update: ProgressUpdate, author: User, body: str) -> UpdateRe
         raise DomainError(_("Write your reply."), field="body")
     reply = UpdateReply.objects.create(update=update, author=author, body=body.strip())
     readers = {update.author_id: update.author}
+    if mission.supervisor is not None:
+        readers[mission.supervisor.pk] = mission.supervisor
     for member in mission.team.select_related("volunteer"):
         readers[member.volunteer_id] = member.volunteer
     readers.pop(author.pk, None)
