@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -15,9 +16,19 @@ from django.utils import timezone
 
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
-from soscience.core.models import InternalNote
+from soscience.applications.models import Application, TeamMember
+from soscience.core.models import InternalNote, OutgoingMail
+from soscience.execution.models import (
+    EquipmentRequest,
+    HoursEntry,
+    Milestone,
+    ProgressUpdate,
+    UpdateReply,
+)
+from soscience.execution.models_deliverables import Deliverable
 from soscience.missions.models import Mission, MissionEvent, MissionOrderVersion
 from soscience.needs.models import Need, NeedEvent
+from soscience.notifications.models import Notification
 from soscience.organisations.models import Membership, Organisation, OrganisationEvent
 from soscience.volunteers.models import Campus
 
@@ -31,8 +42,10 @@ ACCOUNTS = {
 }
 COUNTED = (
     User, Campus, Organisation, Membership, OrganisationEvent, Need, NeedEvent, Mission,
-    MissionEvent, MissionOrderVersion, InternalNote,
+    MissionEvent, MissionOrderVersion, InternalNote, Application, TeamMember, Milestone,
+    ProgressUpdate, UpdateReply, EquipmentRequest, HoursEntry, Deliverable, Notification,
 )  # fmt: skip
+RUNNING = "Capteur de niveau pour les réservoirs des lave-mains de Thiès"
 
 
 def load(*args: str) -> str:
@@ -58,6 +71,8 @@ def test_loading_twice_changes_nothing(db):
     assert "Demo data loaded" in first_output
     assert "Demo data already loaded: nothing changed." in second_output
     assert first["Mission"] >= 7
+    assert first["ProgressUpdate"] == 2
+    assert first["Deliverable"] == 1
 
 
 def test_loading_keeps_what_the_team_changed(demo):
@@ -111,7 +126,7 @@ def test_every_stage_is_represented(demo):
     )
     assert set(Need.objects.values_list("status", flat=True)) == set(Need.Status.values)
     statuses = set(Mission.objects.values_list("status", flat=True))
-    assert {"draft", "awaiting_approval", "approved", "open"} <= statuses
+    assert {"draft", "awaiting_approval", "approved", "open", "in_progress"} <= statuses
     rejected = Organisation.objects.get(status=Organisation.Status.REJECTED)
     assert rejected.decision_reason
     declined = Need.objects.get(status=Need.Status.DECLINED)
@@ -124,7 +139,11 @@ def test_every_stage_is_represented(demo):
 def test_the_demo_obeys_the_platform_rules(demo):
     today = timezone.localdate()
     for mission in Mission.objects.select_related("organisation", "need"):
-        assert mission.start_date > today
+        if mission.status == Mission.Status.IN_PROGRESS:
+            # Kicked off on its start date, weeks ago; it ends in the future.
+            assert mission.start_date == mission.kicked_off_on < today < mission.end_date
+        else:
+            assert mission.start_date > today
         assert mission.start_date < mission.end_date <= mission.start_date + dt.timedelta(weeks=12)
         assert mission.need.status == Need.Status.SCOPING
         assert mission.supervisor.has_role(Role.SUPERVISOR)
@@ -143,6 +162,10 @@ def test_no_demo_mail_is_queued_by_default():
     load("--quiet")
     assert Mission.objects.published().exists()
     assert mail.outbox == []
+    # Nor left in the outbox, where the worker or the cron run would send it later.
+    assert not OutgoingMail.objects.exists()
+    # The inbox lines stay: the demo accounts see what happened to them.
+    assert Notification.objects.filter(user__email="encadrant@soscience.test").exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -151,3 +174,65 @@ def test_demo_mail_can_be_sent_on_request():
     recipients = {address for message in mail.outbox for address in message.to}
     assert "coordination@soscience.test" in recipients
     assert "structure@soscience.test" in recipients
+
+
+# The running mission: what a person trying the demo sees of a mission under way.
+
+
+def logged_in(email: str) -> Client:
+    client = Client()
+    assert client.login(email=email, password=PASSWORD)
+    return client
+
+
+def running_mission() -> Mission:
+    return Mission.objects.get(title=RUNNING)
+
+
+def test_the_supervisor_follows_the_running_mission(demo):
+    client = logged_in("encadrant@soscience.test")
+    page = client.get(reverse("supervision:my_missions")).content.decode()
+    # The demo accounts read the site in French: check what does not depend on the language.
+    assert RUNNING in page
+    assert 'class="status status-in_progress"' in page
+    # The next milestone is the one not done yet.
+    assert "Prototype autonome : mesure et SMS quotidien au laboratoire" in page
+    assert "Capteur et microcontrôleur choisis" not in page
+
+
+def test_the_organisation_reads_the_shared_news_and_its_reply(demo):
+    mission = running_mission()
+    space = reverse("execution:space", kwargs={"pk": mission.pk})
+    page = logged_in("structure@soscience.test").get(space).content.decode()
+    assert "Le capteur est choisi" in page
+    assert "les réservoirs ont tous un couvercle vissé" in page  # Awa Ndiaye's reply
+    assert "Awa Ndiaye" in page
+    assert "Note de choix du capteur de niveau" in page  # the delivered report
+    assert "la mesure dérive de 2 cm" not in page  # the team's internal note
+    team_page = logged_in("encadrant@soscience.test").get(space).content.decode()
+    assert "la mesure dérive de 2 cm" in team_page
+    assert "Capteur et microcontrôleur choisis" in team_page
+
+
+def test_the_volunteer_sees_their_hours_and_the_approved_kit(demo):
+    mission = running_mission()
+    client = logged_in("benevole@soscience.test")
+    hours = client.get(reverse("equipment:hours", kwargs={"pk": mission.pk})).content.decode()
+    # Her total: 9.5 h validated, 7 h pending (numbers in the French format she reads).
+    assert re.search(r"Léa Moreau</th><td>9[.,]5</td><td>7</td>", hours)
+    assert "Essais du capteur à ultrasons sur un seau gradué." in hours
+    # Only the two pending entries can still be corrected or deleted.
+    assert len(re.findall(r"/execution/hours/\d+/delete/", hours)) == 2
+    equipment = client.get(reverse("equipment:list", kwargs={"pk": mission.pk}))
+    assert "Kit microcontrôleur ESP32" in equipment.content.decode()
+    assert EquipmentRequest.objects.get(mission=mission).status == "approved"
+    files = client.get(reverse("deliverables:list", kwargs={"pk": mission.pk}))
+    assert "Note de choix du capteur de niveau" in files.content.decode()
+
+
+def test_a_running_mission_the_team_changed_is_left_alone(demo):
+    mission = running_mission()
+    HoursEntry.objects.filter(mission=mission).delete()
+    load("--quiet")
+    assert not HoursEntry.objects.filter(mission=mission).exists()
+    assert Mission.objects.filter(title=RUNNING).count() == 1

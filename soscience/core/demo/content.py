@@ -72,6 +72,22 @@ class NeedSpec:
 
 
 @dataclass(frozen=True)
+class RunSpec:
+    """A running mission's life so far. Days count from the kick-off (the start date),
+    so the dates stay consistent whenever the demo is loaded."""
+
+    volunteer: str  # email of the demo volunteer the team selected
+    motivation: str
+    milestones: tuple[tuple[str, int, int | None], ...]  # title, planned day, done day
+    shared_update: str
+    internal_update: str
+    reply: str  # the organisation's representative answers the shared update
+    equipment: tuple[str, int, str, str, str]  # item, quantity, why, estimated cost, link
+    hours: tuple[tuple[int, str, str, bool], ...]  # day worked, hours, what, validated
+    deliverable: tuple[str, str, str, str]  # title, kind, file name, description
+
+
+@dataclass(frozen=True)
 class MissionSpec:
     need: str  # title of the need it is drafted from
     title: str
@@ -95,6 +111,9 @@ class MissionSpec:
     confidentiality: str = Mission.Confidentiality.PUBLIC
     status: str = Mission.Status.OPEN
     campuses: tuple[str, ...] = ("espci",)
+    # Set on the one mission the demo shows running: published, then taken to kick-off
+    # and some weeks of work (see running.py).
+    running: RunSpec | None = None
 
 
 # The demo's content, in French first like the platform. Kept compact on purpose.
@@ -182,6 +201,15 @@ NEEDS = [
         problem="Les enseignants veulent expliquer aux enfants pourquoi l'eau du puits peut "
         "rendre malade, avec des expériences simples.",
         desired_outcome="Des fiches et du matériel bon marché pour les classes de CM1-CM2."),
+    NeedSpec(
+        organisation="Eau Vive Thiès", title="Les réservoirs des lave-mains se vident sans "
+        "prévenir", country="SN", city="Thiès", domains=("water", "data"),
+        problem="Dans nos douze écoles, les lave-mains sont alimentés par des réservoirs de "
+        "200 litres remplis à la main. Personne ne sait quand ils sont vides : certains jours "
+        "les élèves ne peuvent pas se laver les mains avant la cantine.",
+        context="Un animateur visite chaque école une fois par semaine, à moto.",
+        already_tried="Un cahier de remplissage tenu par les directeurs : vite abandonné.",
+        desired_outcome="Savoir depuis Thiès, par SMS, quel réservoir est presque vide."),
     NeedSpec(
         organisation="Coopérative des transformatrices de mangues du Houet",
         title="Sécher nos mangues quand il pleut", country="BF", city="Bobo-Dioulasso",
@@ -399,6 +427,62 @@ MISSIONS = [
         objectives="Formuler et comparer trois colles naturelles (tanins, amidon, lignine).",
         deliverables="Recettes et résultats d'essais de collage.",
         out_of_scope="L'industrialisation de la colle."),
+    # The mission the demo shows running: its team works on it since its kick-off.
+    MissionSpec(
+        need="Les réservoirs des lave-mains se vident sans prévenir",
+        title="Capteur de niveau pour les réservoirs des lave-mains de Thiès", country="SN",
+        city="Thiès", weeks=8, starts_in_days=-24, team_size=2, hours_per_week=5,
+        equipment_budget=180, work_mode=Mission.WorkMode.HYBRID, domains=("water", "data"),
+        skills=(("sensors", 2), ("embedded", 2), ("hydraulics", 1)),
+        context="**Eau Vive Thiès** a installé des lave-mains dans douze écoles rurales ; "
+        "chacun est alimenté par un réservoir de 200 litres rempli à la main.",
+        problem="Personne ne sait quand un réservoir est vide : l'animateur ne passe qu'une "
+        "fois par semaine, et les élèves restent parfois sans eau pour se laver les mains.",
+        objectives="- Choisir un capteur de niveau qui ne touche pas l'eau ;\n"
+        "- construire un prototype qui envoie le niveau par SMS une fois par jour ;\n"
+        "- tenir six mois sur batterie et panneau solaire.",
+        deliverables="- Note de choix du capteur ;\n- schémas et code source sous licence "
+        "libre ;\n- guide d'installation pour l'animateur.",
+        out_of_scope="L'installation dans les douze écoles (faite par l'association) et "
+        "l'abonnement téléphonique.",
+        running=RunSpec(
+            volunteer=VOLUNTEER,
+            motivation="Je suis en deuxième année, option électronique embarquée : j'ai déjà "
+            "monté une station météo sur ESP32 et je veux que ce travail serve à une école.",
+            milestones=(
+                ("Capteur et microcontrôleur choisis, essais sur un seau", 10, 9),
+                ("Prototype autonome : mesure et SMS quotidien au laboratoire", 38, None),
+            ),
+            shared_update="Le capteur est choisi : un capteur à ultrasons étanche, fixé sous "
+            "le couvercle, qui mesure le niveau sans toucher l'eau. Sur un seau au "
+            "laboratoire, l'erreur reste sous 1 cm.\n\nUne question pour Eau Vive Thiès : "
+            "les réservoirs ont-ils tous un couvercle, et le réseau mobile passe-t-il dans "
+            "les cours des écoles ?",
+            internal_update="Point avec Thomas : la mesure dérive de 2 cm quand le capteur "
+            "chauffe au soleil. J'essaie une correction par la température avant d'en parler "
+            "à l'association.",
+            reply="Oui, les réservoirs ont tous un couvercle vissé : vous pouvez le percer. Le "
+            "réseau Orange passe dans dix écoles sur douze ; à Keur Mbaye il faut monter sur "
+            "le toit du préau.",
+            equipment=(
+                "Kit microcontrôleur ESP32 avec modem SMS et capteur de niveau à ultrasons "
+                "étanche", 2,
+                "Deux prototypes : un pour le laboratoire, un pour l'essai de six mois.",
+                "86.00", "https://fournisseur.example.org/kit-esp32-sms",
+            ),
+            hours=(
+                (1, "3", "Lecture des fiches techniques de quatre capteurs de niveau.", True),
+                (5, "4", "Comparaison ultrasons, pression et flotteur ; note de choix.", True),
+                (9, "2.5", "Essais du capteur à ultrasons sur un seau gradué.", True),
+                (16, "4", "Câblage de l'ESP32 et premier envoi de SMS.", False),
+                (22, "3", "Mesures au soleil : dérive avec la température.", False),
+            ),
+            deliverable=(
+                "Note de choix du capteur de niveau", "report", "note-choix-capteur.pdf",
+                "Quatre capteurs comparés (prix à Dakar, précision, consommation) ; le "
+                "capteur à ultrasons étanche est retenu.",
+            ),
+        )),
 ]
 
 # (kind, natural key of the subject, text): the coordinators' own notes.

@@ -17,6 +17,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -36,8 +38,10 @@ from soscience.core.demo.content import (
     MissionSpec,
     NeedSpec,
     OrgSpec,
+    RunSpec,
 )
-from soscience.core.models import Domain, InternalNote, PlatformSettings
+from soscience.core.demo.running import MissionRun
+from soscience.core.models import Domain, InternalNote, OutgoingMail, PlatformSettings
 from soscience.core.services import note_add
 from soscience.missions import services as missions
 from soscience.missions.models import Mission
@@ -80,16 +84,23 @@ def demo_pdf(title: str) -> bytes:
 
 @contextmanager
 def mail_kept_local(send_mail: bool) -> Iterator[None]:
-    """Route the tasks the services enqueue (all of them mail today) to Django's dummy
-    backend, which keeps them in memory and runs nothing: the demo's addresses are
-    fictitious and some sixty notifications would bury the server's first lines."""
+    """Send none of the demo's mail: the demo's addresses are fictitious and some seventy
+    notifications would bury the server's first lines (the inbox lines stay).
+
+    The services write each mail to the outbox in their transaction and nudge the worker
+    on commit. The tasks they enqueue go to Django's dummy backend, which runs nothing, and
+    the outbox rows written while loading are deleted in the same transaction, so no worker
+    or cron run can ever send them. (Rows are told by their id: the demo never runs in
+    production, where another action could write mail at the same moment.)"""
     if send_mail:
         yield
         return
     dummy = "django.tasks.backends.dummy.DummyBackend"
     tasks = {alias: {**config, "BACKEND": dummy} for alias, config in settings.TASKS.items()}
-    with override_settings(TASKS=tasks):
+    with override_settings(TASKS=tasks), transaction.atomic():
+        before = OutgoingMail.objects.aggregate(last=Max("pk"))["last"] or 0
         yield
+        OutgoingMail.objects.filter(pk__gt=before).delete()
 
 
 def _by_name(name: str) -> Organisation | None:
@@ -118,7 +129,9 @@ class DemoLoader:
         for spec in NEEDS:
             self.need(spec)
         for spec in MISSIONS:
-            self.mission(spec)
+            mission = self.mission(spec)
+            if mission is not None and spec.running is not None:
+                self.run(mission, spec.running)
         for kind, key, body in NOTES:
             self.note(kind, key, body)
         return self.created
@@ -215,16 +228,18 @@ class DemoLoader:
                 needs.need_withdraw(need=need, by=author)
         self.created["needs"] += 1
 
-    def mission(self, spec: MissionSpec) -> None:
+    def mission(self, spec: MissionSpec) -> Mission | None:
+        """Create the mission and take it to its stage; the published mission when it was
+        created now (None when it existed, or stopped short of publication)."""
         need_spec = next(n for n in NEEDS if n.title == spec.need)
         organisation = _by_name(need_spec.organisation)
         if organisation is None or organisation.missions.filter(title=spec.title).exists():
-            return
+            return None
         need = organisation.needs.filter(title=spec.need).first()
         if need is None:
-            return
+            return None
         if need.status != Need.Status.SCOPING:
-            return  # someone triaged it otherwise since: leave it as they decided
+            return None  # someone triaged it otherwise since: leave it as they decided
         mission = missions.mission_create_from_need(
             need=need, by=self.coordinator, data=self._order(spec),
             domains=Domain.objects.filter(slug__in=spec.domains),
@@ -233,20 +248,31 @@ class DemoLoader:
         )  # fmt: skip
         self.created["missions"] += 1
         if spec.status == Mission.Status.DRAFT:
-            return
+            return None
         version = missions.mission_submit_for_approval(mission=mission, by=self.coordinator)
         if spec.status == Mission.Status.AWAITING_APPROVAL:
-            return
+            return None
         missions.mission_approve(
             mission=mission, by=self._representative(need.organisation),
             version_number=version.number,
         )  # fmt: skip
         if spec.status == Mission.Status.APPROVED:
-            return
+            return None
         missions.mission_publish(
             mission=mission, by=self.coordinator,
             campuses=list(Campus.objects.filter(slug__in=spec.campuses)),
         )  # fmt: skip
+        return mission
+
+    def run(self, mission: Mission, spec: RunSpec) -> None:
+        """Some weeks of work on a mission published just now (see running.py)."""
+        mission.refresh_from_db()
+        MissionRun(
+            mission, spec, coordinator=self.coordinator,
+            representative=self._representative(mission.organisation),
+            volunteer=self.users[spec.volunteer], pdf=demo_pdf,
+        ).run()  # fmt: skip
+        self.created["running missions"] += 1
 
     def _order(self, spec: MissionSpec) -> dict[str, Any]:
         # Within the platform's current maximum, whatever the team configured.
