@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -14,6 +15,7 @@ from soscience.applications.models import Application, TeamMember
 from soscience.core.errors import DomainError
 from soscience.execution import services
 from soscience.execution.models import Milestone, ProgressUpdate, UpdateAttachment, UpdateReply
+from soscience.execution.services_equipment import request_create
 from soscience.missions.models import Mission, MissionEvent
 from soscience.notifications.models import Notification
 from tests.factories import PDF_BYTES, MissionFactory, UserFactory
@@ -314,3 +316,15 @@ def test_the_space_leads_to_equipment_for_all_and_to_hours_for_the_team(cast, mi
     organisation_page = cast.client("member").get(_space(mission)).content.decode()
     assert equipment in organisation_page
     assert hours not in organisation_page  # time sheets are the team's
+
+
+def test_the_timeline_shows_equipment_requests_to_everyone_in_the_space(cast, mission):
+    request_create(
+        mission=mission, by=cast.volunteer, item="Pressure gauge", quantity=1,
+        reason="To check the pump.", estimated_cost=Decimal("30"), link="",
+    )  # fmt: skip
+    for role in ("member", "supervisor", "volunteer"):
+        page = cast.client(role).get(_space(mission)).content.decode()
+        assert "Equipment requested" in page
+        assert "1 x Pressure gauge" in page
+        assert "Requested" in page

@@ -48,8 +48,8 @@ def _updates(request: HttpRequest, mission: Mission) -> list[ProgressUpdate]:
 
 
 def _timeline(request: HttpRequest, mission: Mission, reply: ReplyForm | None) -> list[dict]:
-    """Events, delivered files and updates mixed, newest first; each update carries its
-    reply form."""
+    """Events, delivered files, equipment requests and updates mixed, newest first; each
+    update carries its reply form."""
     lines: list[dict[str, Any]] = [
         {"at": e.created_at, "event": e} for e in mission.events.select_related("actor")
     ]
@@ -57,6 +57,12 @@ def _timeline(request: HttpRequest, mission: Mission, reply: ReplyForm | None) -
     lines += [
         {"at": d.uploaded_at, "deliverable": d}
         for d in mission.delivered_files.select_related("uploaded_by")
+    ]
+    # Equipment requests: everyone in the space reads them (the budget is part of the order
+    # the organisation approved); each line says where the request stands now.
+    lines += [
+        {"at": r.created_at, "equipment": r}
+        for r in mission.equipment_requests.select_related("requested_by")
     ]
     for update in _updates(request, mission):
         bound = reply if reply is not None and reply.prefix == f"reply-{update.pk}" else None
