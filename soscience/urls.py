@@ -16,5 +16,9 @@ urlpatterns = [
     path("execution/", include("soscience.execution.urls")),
     path("execution/", include("soscience.execution.urls_supervision")),
     path("execution/", include("soscience.execution.urls_deliverables")),
+    path("closing/", include("soscience.closing.urls")),
+    path("certificates/", include("soscience.certificates.urls")),
+    path("cases/", include("soscience.cases.urls")),
+    path("impact/", include("soscience.impact.urls")),
     path("django-admin/", admin.site.urls),
 ]

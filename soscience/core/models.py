@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -78,6 +80,25 @@ class PlatformSettings(models.Model):
         _("days without shared news before a mission is flagged as quiet"),
         default=14,
         validators=[MinValueValidator(3), MaxValueValidator(90)],
+    )
+
+    # What an hour of volunteering is worth, for the "value of volunteering" figures that
+    # associations report as contributions in kind (French rules: valued at a market rate).
+    hourly_rate = models.DecimalField(
+        _("value of one hour of volunteering (EUR)"),
+        max_digits=7, decimal_places=2, default=Decimal("15.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+
+    followup_first_months = models.PositiveSmallIntegerField(
+        _("first follow-up survey, months after closing"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    followup_second_months = models.PositiveSmallIntegerField(
+        _("second follow-up survey, months after closing"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
 
     class Meta:

@@ -36,6 +36,10 @@ class Mission(models.Model):
         APPROVED = "approved", _("Approved")
         OPEN = "open", _("Published")
         IN_PROGRESS = "in_progress", _("In progress")
+        # The team handed over its work; the organisation accepts it or asks for changes.
+        DELIVERED = "delivered", _("Delivered, awaiting the organisation's acceptance")
+        ACCEPTED = "accepted", _("Accepted by the organisation")
+        CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
     class WorkMode(models.TextChoices):
@@ -109,6 +113,11 @@ class Mission(models.Model):
     )
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
     kicked_off_on = models.DateField(_("kick-off"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered on"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=2000)
     applications_close_on = models.DateField(
         _("applications close on"), null=True, blank=True,
         help_text=_("The team answers every applicant within a few days of this date."),
@@ -240,6 +249,10 @@ class MissionEvent(Event):
         CANCELLED = "cancelled", _("Cancelled")
         KICKED_OFF = "kicked_off", _("Kick-off: the mission starts")
         EXTENDED = "extended", _("End date extended")
+        DELIVERED = "delivered", _("Delivered by the team")
+        DELIVERY_ACCEPTED = "delivery_accepted", _("Deliverables accepted by the organisation")
+        DELIVERY_CHANGES = "delivery_changes", _("Changes to the deliverables asked")
+        CLOSED = "closed", _("Mission closed")
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
