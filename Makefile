@@ -23,11 +23,15 @@ HTMX := var/assets/vendor/htmx.min.js
 # libraries and fonts, and pdftotext for PDF tests.
 TEST_DEBIAN_PACKAGES := postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+# What `make run` needs from Debian: WeasyPrint's libraries and a font (PDF certificates and
+# reports). Without them (and without root to install them) the rest of the site still runs.
+RUN_DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 # makemessages and compilemessages must not walk into installed packages.
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git --ignore=.pgtest \
 	--ignore=tests
 
-.PHONY: help run test bench lint fmt messages clean assets translations debian-test-packages
+.PHONY: help run test bench lint fmt messages clean assets translations debian-test-packages \
+	debian-run-packages
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
@@ -39,7 +43,7 @@ help:
 	@echo "make assets    install the front-end packages and copy them into var/assets (for collectstatic)"
 	@echo "make clean     remove .venv, node_modules and built files (keeps var/db.sqlite3 and var/media)"
 
-run: $(RUN_STAMP) $(HTMX) translations
+run: debian-run-packages $(RUN_STAMP) $(HTMX) translations
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo_data
 	scripts/run.sh
@@ -115,3 +119,7 @@ translations: $(RUN_STAMP)
 
 debian-test-packages:
 	@scripts/system_packages.sh $(TEST_DEBIAN_PACKAGES)
+
+debian-run-packages:
+	@scripts/system_packages.sh $(RUN_DEBIAN_PACKAGES) \
+		|| echo "(Without them PDF certificates and reports cannot be made; the rest of the site works.)"
