@@ -17,6 +17,7 @@ urlpatterns = [
     path("execution/", include("soscience.execution.urls_supervision")),
     path("execution/", include("soscience.execution.urls_deliverables")),
     path("closing/", include("soscience.closing.urls")),
+    path("follow-up/", include("soscience.closing.urls_followup")),
     path("certificates/", include("soscience.certificates.urls")),
     path("cases/", include("soscience.cases.urls")),
     path("impact/", include("soscience.impact.urls")),

@@ -15,6 +15,9 @@ PREFIXES: tuple[tuple[str, Kind], ...] = (
     ("applications/mail/", Kind.APPLICATIONS),
     ("matching/mail/", Kind.MISSIONS),
     ("volunteers/mail/", Kind.ROLES),
+    ("closing/mail/", Kind.CLOSING),
+    ("certificates/mail/", Kind.CLOSING),
+    ("cases/mail/", Kind.CLOSING),
 )
 
 

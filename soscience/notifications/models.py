@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     EQUIPMENT = "equipment", _("Equipment, loans and hours")
     ALERTS = "alerts", _("Alerts about quiet missions")
     MISSIONS = "missions", _("Missions that fit your profile")
+    CLOSING = "closing", _("Closing, surveys, follow-ups and certificates")
     ROLES = "roles", _("Your roles on the platform")
 
 
