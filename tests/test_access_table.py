@@ -91,6 +91,7 @@ class World:
         self.hours_entry = _hours(self)
         self.milestone, self.update, self.update_file = _execution(self)
         self.deliverable = _deliverable(self)
+        self.followup_token = _followup_token(self)
 
     def _applications(self, cast):
         """cast.volunteer applied to the published mission; someone else is on its team."""
@@ -145,6 +146,7 @@ class World:
             "update": {"pk": self.update.pk},
             "update_file": {"update_pk": self.update.pk, "pk": self.update_file.pk},
             "deliverable": {"pk": self.deliverable.pk},
+            "followup": {"token": self.followup_token},
         }[key]
 
 
@@ -181,6 +183,22 @@ def _deliverable(world):
         content_type="application/pdf", size=10, file=_saved_pdf(),
         uploaded_by=world.team_member.volunteer,
     )  # fmt: skip
+
+
+def _followup_token(world):
+    """The survey link of a follow-up sent about a mission of the organisation closed months
+    ago (the token is the secret: whoever holds it may answer)."""
+    from soscience.closing.models import FollowUp
+    from soscience.closing.services_followup import followup_token
+
+    closed = MissionFactory(
+        organisation=world.cast.organisation, supervisor=world.cast.supervisor,
+        status=Mission.Status.CLOSED, closed_at=timezone.now(), created_by=world.cast.coordinator,
+    )  # fmt: skip
+    followup = FollowUp.objects.create(
+        mission=closed, months=6, due_on=timezone.localdate(), sent_at=timezone.now()
+    )
+    return followup_token(followup)
 
 
 def _equipment(world):
@@ -390,6 +408,11 @@ TABLE.update(
             "loan", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
         ),
         "supervision:my_missions": Row("", only((COORD, SUP), others=403)),
+        # follow-up surveys: the signed link is the secret (anyone holding it answers, no
+        # login); coordinators read every follow-up and its answers
+        "followup:answer": Row("followup", public()),
+        "followup:thanks": Row("", public()),
+        "followup:list": Row("", coordinators()),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),
