@@ -46,7 +46,7 @@ def outbox_add(message: EmailMessage) -> OutgoingMail:
         to=[str(address) for address in message.to],
         from_email=message.from_email or "",
         reply_to=[str(address) for address in message.reply_to],
-        subject=str(message.subject),
+        subject=str(message.subject)[:300],
         body=str(message.body),
         html=html,
         message_id=_message_id(),

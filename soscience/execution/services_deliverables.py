@@ -47,7 +47,9 @@ def deliverable_upload(
     Every check comes before the file is written, so a refused upload stores nothing.
     """
     mission = (
-        Mission.objects.select_for_update()
+        # Lock the mission row only: PostgreSQL cannot lock the nullable side of the
+        # supervisor's outer join.
+        Mission.objects.select_for_update(of=("self",))
         .select_related("organisation", "supervisor")
         .get(pk=mission.pk)
     )

@@ -43,7 +43,7 @@ def _send_one(user_id: int, held: str) -> bool:
         items = list(
             _waiting(held)
             .filter(user_id=user_id)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("user")
             .order_by("created_at", "pk")
         )
