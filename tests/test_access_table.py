@@ -91,6 +91,7 @@ class World:
         self.hours_entry = _hours(self)
         self.milestone, self.update, self.update_file = _execution(self)
         self.deliverable = _deliverable(self)
+        self.certificate = _certificate(self)
         self.followup_token = _followup_token(self)
 
     def _applications(self, cast):
@@ -146,6 +147,8 @@ class World:
             "update": {"pk": self.update.pk},
             "update_file": {"update_pk": self.update.pk, "pk": self.update_file.pk},
             "deliverable": {"pk": self.deliverable.pk},
+            "certificate": {"pk": self.certificate.pk},
+            "certificate_code": {"code": self.certificate.code},
             "followup": {"token": self.followup_token},
         }[key]
 
@@ -199,6 +202,24 @@ def _followup_token(world):
         mission=closed, months=6, due_on=timezone.localdate(), sent_at=timezone.now()
     )
     return followup_token(followup)
+
+
+def _certificate(world):
+    """cast.volunteer's certificate for a closed mission of the organisation."""
+    import datetime as dt
+
+    from soscience.certificates.models import Certificate
+
+    closed = MissionFactory(
+        organisation=world.cast.organisation, supervisor=world.cast.supervisor,
+        status=Mission.Status.CLOSED, closed_at=timezone.now(), created_by=world.cast.coordinator,
+    )  # fmt: skip
+    return Certificate.objects.create(
+        code="ABCD-EFGH-JK23", mission=closed, volunteer=world.cast.volunteer, language="en",
+        volunteer_name=world.cast.volunteer.full_name, mission_title=closed.title,
+        organisation_name=world.cast.organisation.name, start_date=dt.date(2026, 1, 5),
+        end_date=dt.date(2026, 3, 2), hours=12, skills=["Water treatment"],
+    )  # fmt: skip
 
 
 def _equipment(world):
@@ -413,6 +434,18 @@ TABLE.update(
         "followup:answer": Row("followup", public()),
         "followup:thanks": Row("", public()),
         "followup:list": Row("", coordinators()),
+        # certificates: coordinators issue (the published mission is not closed: refused with
+        # the reason, back to the page), revoke and reissue (tried without a reason: the form
+        # comes back); the PDF is its volunteer's and the coordinators'; anyone verifies a code
+        "certificates:mine": Row("", signed_in()),
+        "certificates:mission": Row("published", coordinators()),
+        "certificates:issue": Row("published", coordinators(302), method="post"),
+        "certificates:detail": Row("certificate", coordinators()),
+        "certificates:revoke": Row("certificate", coordinators(200), method="post"),
+        "certificates:reissue": Row("certificate", coordinators(200), method="post"),
+        "certificates:pdf": Row("certificate", only((COORD, VOL))),
+        "certificates:verify_form": Row("", public()),
+        "certificates:verify": Row("certificate_code", public()),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),
