@@ -93,6 +93,7 @@ class World:
         self.deliverable = _deliverable(self)
         self.certificate = _certificate(self)
         self.followup_token = _followup_token(self)
+        self.case, self.case_file = _case(self)
 
     def _applications(self, cast):
         """cast.volunteer applied to the published mission; someone else is on its team."""
@@ -150,6 +151,10 @@ class World:
             "certificate": {"pk": self.certificate.pk},
             "certificate_code": {"code": self.certificate.code},
             "followup": {"token": self.followup_token},
+            "case": {"slug": self.case.slug},
+            "case_pk": {"pk": self.case.pk},
+            "case_file": {"slug": self.case.slug, "pk": self.case_file.pk},
+            "case_mission": {"pk": self.case.mission_id},
         }[key]
 
 
@@ -202,6 +207,35 @@ def _followup_token(world):
         mission=closed, months=6, due_on=timezone.localdate(), sent_at=timezone.now()
     )
     return followup_token(followup)
+
+
+def _case(world):
+    """A published case of a closed mission of the organisation (which agreed in its closing
+    survey), offering one of the mission's deliverables."""
+    from soscience.cases.models import Case
+    from soscience.closing.models import OrganisationSurvey
+    from soscience.execution.models import Deliverable
+
+    closed = MissionFactory(
+        organisation=world.cast.organisation, supervisor=world.cast.supervisor,
+        status=Mission.Status.CLOSED, closed_at=timezone.now(), created_by=world.cast.coordinator,
+    )  # fmt: skip
+    OrganisationSurvey.objects.create(
+        mission=closed, worked=5, applied="yes", local_impact="Clear water.", beneficiaries=300,
+        recommend=9, case_consent=True, answered_by=world.cast.member,
+    )  # fmt: skip
+    file = Deliverable.objects.create(
+        mission=closed, title="Build guide", original_name="guide.pdf",
+        content_type="application/pdf", size=10, file=_saved_pdf(),
+        uploaded_by=world.cast.supervisor,
+    )  # fmt: skip
+    case = Case.objects.create(
+        mission=closed, slug="sand-filter", title="Sand filter", problem="Cloudy water.",
+        solution="A slow sand filter.", results="Clear water.", created_by=world.cast.coordinator,
+        status=Case.Status.PUBLISHED, published_at=timezone.now(),
+    )  # fmt: skip
+    case.files.add(file)
+    return case, file
 
 
 def _certificate(world):
@@ -446,6 +480,19 @@ TABLE.update(
         "certificates:pdf": Row("certificate", only((COORD, VOL))),
         "certificates:verify_form": Row("", public()),
         "certificates:verify": Row("certificate_code", public()),
+        # solutions library: anyone reads the library, a published case and the files it
+        # offers; the coordination team makes cases (the World's mission has one already:
+        # refused with the reason, back to the mission), edits, publishes (already published:
+        # refused, back to the case) and withdraws them, and starts new orders from a past one
+        "cases:list": Row("", public()),
+        "cases:detail": Row("case", public()),
+        "cases:file": Row("case_file", public()),
+        "cases:manage": Row("", coordinators()),
+        "cases:create": Row("case_mission", coordinators(302), method="post"),
+        "cases:edit": Row("case_pk", coordinators()),
+        "cases:publish": Row("case_pk", coordinators(302), method="post"),
+        "cases:withdraw": Row("case_pk", coordinators(302), method="post"),
+        "cases:reuse": Row("case_mission", coordinators()),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),
