@@ -465,6 +465,29 @@ TABLE.update(
         "supervision:my_missions": Row("", only((COORD, SUP), others=403)),
         # follow-up surveys: the signed link is the secret (anyone holding it answers, no
         # login); coordinators read every follow-up and its answers
+        # closing (on the published mission, not started: allowed roles reach the service,
+        # which refuses with the reason): the team (nobody of the cast) and its supervisor
+        # deliver; the organisation accepts or asks for changes (empty comment: the form
+        # comes back); coordinators close and cancel (empty reason: the form comes back);
+        # the surveys and the note are each one side's (their page says they are not open)
+        "closing:deliver": Row(
+            "published", {**only(ORDER_READERS, ok=302), COORD: 403, MEMBER: 403}, method="post"
+        ),
+        "closing:accept": Row(
+            "published", {**only(ORDER_READERS, ok=302), COORD: 403, SUP: 403}, method="post"
+        ),
+        "closing:ask_changes": Row(
+            "published", {**only(ORDER_READERS), COORD: 403, SUP: 403}, method="post"
+        ),
+        "closing:close": Row(
+            "published", {**only(ORDER_READERS, ok=403), COORD: 302}, method="post"
+        ),
+        "closing:cancel": Row(
+            "published", {**only(ORDER_READERS, ok=403), COORD: 200}, method="post"
+        ),
+        "closing:org_survey": Row("published", {**only(ORDER_READERS, ok=403), MEMBER: 200}),
+        "closing:volunteer_survey": Row("published", only(ORDER_READERS, ok=403)),
+        "closing:closing_note": Row("published", {**only(ORDER_READERS, ok=403), SUP: 200}),
         "followup:answer": Row("followup", public()),
         "followup:thanks": Row("", public()),
         "followup:list": Row("", coordinators()),
