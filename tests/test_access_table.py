@@ -463,8 +463,6 @@ TABLE.update(
             "loan", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
         ),
         "supervision:my_missions": Row("", only((COORD, SUP), others=403)),
-        # follow-up surveys: the signed link is the secret (anyone holding it answers, no
-        # login); coordinators read every follow-up and its answers
         # closing (on the published mission, not started: allowed roles reach the service,
         # which refuses with the reason): the team (nobody of the cast) and its supervisor
         # deliver; the organisation accepts or asks for changes (empty comment: the form
@@ -488,6 +486,8 @@ TABLE.update(
         "closing:org_survey": Row("published", {**only(ORDER_READERS, ok=403), MEMBER: 200}),
         "closing:volunteer_survey": Row("published", only(ORDER_READERS, ok=403)),
         "closing:closing_note": Row("published", {**only(ORDER_READERS, ok=403), SUP: 200}),
+        # follow-up surveys: the signed link is the secret (anyone holding it answers, no
+        # login); coordinators read every follow-up and its answers
         "followup:answer": Row("followup", public()),
         "followup:thanks": Row("", public()),
         "followup:list": Row("", coordinators()),
