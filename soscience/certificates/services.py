@@ -111,7 +111,7 @@ def _create(
         # for a discreet mission (docs/decisions.md, "Certificates").
         organisation_name=mission.organisation.name,
         supervisor_name=mission.supervisor.full_name if mission.supervisor else "",
-        start_date=min(filter(None, (mission.kicked_off_on, mission.start_date))),
+        start_date=mission.kicked_off_on or mission.start_date,
         end_date=mission.end_date, hours=validated,
         skills=_skills(mission, volunteer, language), issued_by=by, replaces=replaces,
     )  # fmt: skip

@@ -76,6 +76,13 @@ def _render_detail(
     return render(request, "certificates/detail.html", context)
 
 
+def _refused(request: HttpRequest, certificate: Certificate, error: DomainError) -> HttpResponse:
+    # A refusal about the certificate itself (already revoked or replaced, hours no longer
+    # validated): the page it redirects to shows where it stands now.
+    messages.error(request, error.message)
+    return redirect("certificates:detail", pk=certificate.pk)
+
+
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, access.certificate_to_manage(request.user, pk))
@@ -91,7 +98,9 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            if error.field not in form.fields:
+                return _refused(request, certificate, error)
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, _("The certificate was revoked; the volunteer is told."))
             return redirect("certificates:detail", pk=pk)
@@ -108,7 +117,9 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
                 certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            if error.field not in form.fields:
+                return _refused(request, certificate, error)
+            form.add_error(error.field, error.message)
         else:
             messages.success(
                 request, _("A new certificate replaces the old one; the volunteer is told.")
