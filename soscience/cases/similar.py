@@ -13,6 +13,7 @@ whatever the size of the history; older work drops out of the suggestions first.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ MIN_TEXT_SCORE = 0.08
 DOMAIN_BONUS = 0.1
 # How many shared words are named to explain a suggestion.
 WHY_WORDS = 5
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -57,12 +59,19 @@ class Similar:
     domains: list[Domain] = field(default_factory=list)  # shared domains
 
 
-def _bag(text: str) -> dict[str, str]:
-    """Stem key -> the first word of ``text`` that gave it (to name it to the reader)."""
-    bag: dict[str, str] = {}
-    for tok in tokens(text[:MAX_TEXT]):
-        bag.setdefault(lexical_key(tok), tok.folded)
-    return bag
+def _bag(text: str) -> set[str]:
+    """The stem keys of the content words of ``text``."""
+    return {lexical_key(tok) for tok in tokens(text[:MAX_TEXT])}
+
+
+def _query_words(text: str) -> dict[str, str]:
+    """Stem key -> the first word of the need that gave it, lower case as the need writes it
+    (accents kept), to name it to the reader."""
+    words: dict[str, str] = {}
+    for word in _WORD.findall(text[:MAX_TEXT].lower()):
+        for tok in tokens(word):
+            words.setdefault(lexical_key(tok), word)
+    return words
 
 
 def rank(query: str, query_domains: Iterable[Domain], candidates: Sequence[Candidate],
@@ -70,10 +79,10 @@ def rank(query: str, query_domains: Iterable[Domain], candidates: Sequence[Candi
     """The ``top`` candidates most similar to ``query``, best first, with why. A candidate
     shares at least one word with the query and passes MIN_TEXT_SCORE: a shared domain
     alone does not make past work similar."""
-    wanted = _bag(query)
+    wanted = _query_words(query)
     if not wanted or not candidates:
         return []
-    bags = [set(_bag(c.text)) for c in candidates]
+    bags = [_bag(c.text) for c in candidates]
     df = Counter(key for bag in bags for key in bag)
     n = len(candidates) + 1  # the query counts as a document: no word has a zero weight
     idf = {key: math.log((1 + n) / (1 + df[key] + 1)) + 1 for key in {*wanted, *df}}
