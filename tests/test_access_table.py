@@ -463,6 +463,10 @@ TABLE.update(
             "loan", {**only(ORDER_READERS, ok=302), MEMBER: 403}, method="post"
         ),
         "supervision:my_missions": Row("", only((COORD, SUP), others=403)),
+        # impact: the public page is everyone's (aggregates only); the dashboard is the
+        # coordination team's, known to all (403)
+        "impact:public": Row("", public()),
+        "impact:dashboard": Row("", coordinators()),
         # closing (on the published mission, not started: allowed roles reach the service,
         # which refuses with the reason): the team (nobody of the cast) and its supervisor
         # deliver; the organisation accepts or asks for changes (empty comment: the form

@@ -1,5 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from soscience.impact import views
 
 app_name = "impact"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.public, name="public"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]
