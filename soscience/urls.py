@@ -21,5 +21,6 @@ urlpatterns = [
     path("certificates/", include("soscience.certificates.urls")),
     path("cases/", include("soscience.cases.urls")),
     path("impact/", include("soscience.impact.urls")),
+    path("impact/", include("soscience.impact.urls_exports")),
     path("django-admin/", admin.site.urls),
 ]
