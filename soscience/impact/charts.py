@@ -20,11 +20,11 @@ from soscience.impact.figures import CountryCount, Tally
 # Horizontal bars: one row per label, so long domain or campus names stay readable.
 ROW_HEIGHT = 28
 BAR_THICKNESS = 18
-LABEL_WIDTH = 220
+LABEL_WIDTH = 250
 BAR_AREA = 320
 VALUE_GAP = 8
 CHART_WIDTH = LABEL_WIDTH + BAR_AREA + 60
-LABEL_CHARS = 32
+LABEL_CHARS = 30
 
 
 @dataclass(frozen=True)
