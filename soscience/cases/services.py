@@ -20,7 +20,7 @@ from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.models import PlatformSettings
 from soscience.execution.models import ProgressUpdate
 from soscience.execution.models_deliverables import Deliverable
-from soscience.missions.models import Mission, MissionEvent
+from soscience.missions.models import Mission
 from soscience.missions.services import mission_create_from_need
 from soscience.needs.models import Need
 
@@ -209,13 +209,10 @@ def order_from_past_mission(*, past: Mission, need: Need, by: User) -> Mission:
         )  # fmt: skip
     domains = {*need.domains.all(), *past.domains.all()}
     skills = [(s.skill, s.level) for s in past.skill_needs.select_related("skill")]
-    mission = mission_create_from_need(
+    return mission_create_from_need(
         need=need, by=by, data=_order_data(past, need), domains=domains, skills=skills,
         supervisor=None,
+        # The timeline says where the order came from.
+        origin=_("Started from the past mission “%(title)s” (no. %(pk)d).")
+        % {"title": past.title, "pk": past.pk},
     )  # fmt: skip
-    # The creation event says where the order came from, for whoever reads the timeline.
-    MissionEvent.objects.filter(mission=mission, kind=MissionEvent.Kind.CREATED).update(
-        detail=_("Started from the past mission “%(title)s” (no. %(pk)d).")
-        % {"title": past.title, "pk": past.pk}
-    )
-    return mission

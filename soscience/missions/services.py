@@ -76,9 +76,10 @@ def _mail_members(mission: Mission, template: str, context: dict[str, Any]) -> N
 @transaction.atomic
 def mission_create_from_need(
     *, need: Need, by: User, data: dict[str, Any], domains: Iterable[Domain],
-    skills: SkillNeeds, supervisor: User | None,
+    skills: SkillNeeds, supervisor: User | None, origin: str = "",
 ) -> Mission:  # fmt: skip
-    """Draft a mission order from a need the team took into scoping."""
+    """Draft a mission order from a need the team took into scoping. ``origin`` says on the
+    timeline where the order came from (a past mission it was started from)."""
     _require_coordinator(by)
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status != Need.Status.SCOPING:
@@ -90,7 +91,7 @@ def mission_create_from_need(
         **{f: data[f] for f in ORDER_FIELDS},
     )  # fmt: skip
     _set_relations(mission, domains, skills)
-    _event(mission, by, MissionEvent.Kind.CREATED)
+    _event(mission, by, MissionEvent.Kind.CREATED, detail=origin)
     return mission
 
 
