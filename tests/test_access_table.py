@@ -155,6 +155,8 @@ class World:
             "case_pk": {"pk": self.case.pk},
             "case_file": {"slug": self.case.slug, "pk": self.case_file.pk},
             "case_mission": {"pk": self.case.mission_id},
+            "export_table": {"table": "missions", "fmt": "csv"},
+            "report_year": {"year": "2026"},
         }[key]
 
 
@@ -467,6 +469,10 @@ TABLE.update(
         # coordination team's, known to all (403)
         "impact:public": Row("", public()),
         "impact:dashboard": Row("", coordinators()),
+        # exports and the annual report: the coordination team's, like the dashboard (403)
+        "exports:index": Row("", coordinators()),
+        "exports:table": Row("export_table", coordinators()),
+        "exports:report": Row("report_year", coordinators()),
         # closing (on the published mission, not started: allowed roles reach the service,
         # which refuses with the reason): the team (nobody of the cast) and its supervisor
         # deliver; the organisation accepts or asks for changes (empty comment: the form
