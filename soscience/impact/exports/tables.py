@@ -28,6 +28,7 @@ from soscience.organisations.models import Organisation
 Row = Sequence[Cell]
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Decimal("0.00")
+CENTS = Decimal("0.01")
 
 
 def chunk_size() -> int:
@@ -35,9 +36,14 @@ def chunk_size() -> int:
     return getattr(settings, "SOSCIENCE_EXPORT_CHUNK_SIZE", 500)
 
 
+def two_places(amount: Decimal) -> Decimal:
+    """Hours with two decimals whatever the database returns (SQLite drops trailing zeros)."""
+    return Decimal(amount).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
 def value_of(hours: Decimal, rate: Decimal) -> Decimal:
     """What validated hours are worth (EUR), rounded like the dashboard's figures."""
-    return (hours * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return two_places(hours * rate)
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ def _mission_rows(filters: Filters) -> Iterator[Row]:
             m.supervisor.full_name if m.supervisor else "", m.team_size, m.team_count,
             m.start_date, m.end_date, m.published_at, m.kicked_off_on, m.delivered_at,
             m.accepted_at, m.closed_at, m.cancelled_at, m.cancel_reason,
-            m.validated_hours, value_of(m.validated_hours, rate),
+            two_places(m.validated_hours), value_of(m.validated_hours, rate),
         )  # fmt: skip
 
 
@@ -128,7 +134,7 @@ def _organisation_rows(filters: Filters) -> Iterator[Row]:
         yield (
             o.pk, o.name, o.get_legal_form_display(), o.country.name, o.city,
             o.get_status_display(), o.siren, o.siret, o.rna, o.website, o.submitted_at,
-            o.mission_count, o.served_count, o.validated_hours,
+            o.mission_count, o.served_count, two_places(o.validated_hours),
             value_of(o.validated_hours, rate),
         )  # fmt: skip
 
@@ -165,8 +171,8 @@ def _hours_rows(filters: Filters) -> Iterator[Row]:
         campus = profile.campus.name if profile and profile.campus else ""
         yield (
             h.worked_on, h.volunteer.full_name, campus, h.mission_id, h.mission.title,
-            h.mission.organisation.name, h.hours, value_of(h.hours, rate), h.description,
-            h.validated_at, h.validated_by.full_name if h.validated_by else "",
+            h.mission.organisation.name, two_places(h.hours), value_of(h.hours, rate),
+            h.description, h.validated_at, h.validated_by.full_name if h.validated_by else "",
         )  # fmt: skip
 
 

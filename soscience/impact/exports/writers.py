@@ -5,6 +5,7 @@ file, then sent from it. Either way, memory stays flat however large the table."
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 from collections.abc import Iterator
 from typing import IO
@@ -80,8 +81,6 @@ def _xlsx_file(table: Table, filters: Filters) -> IO[bytes]:
 
 def _formatted(sheet: object, value: object) -> object:
     """Dates shown as ISO dates, not in the spreadsheet's default serial format."""
-    import datetime as dt
-
     from openpyxl.cell import WriteOnlyCell
 
     if isinstance(value, dt.datetime):
