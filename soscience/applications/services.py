@@ -48,7 +48,7 @@ def _lock_mission(mission: Mission) -> Mission:
 def _lock(application: Application) -> Application:
     """The application as it is now in the database, locked until the transaction ends."""
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("mission", "volunteer")
         .get(pk=application.pk)
     )

@@ -132,7 +132,7 @@ def case_update(
     """Edit the texts and choose the deliverables offered. The slug (the public address)
     stays as it was, so links to a published case keep working."""
     _require_coordinator(by)
-    case = Case.objects.select_for_update().select_related("mission").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("mission").get(pk=case.pk)
     texts = {"title": title, "problem": problem, "solution": solution, "results": results}
     for field, value in texts.items():
         if not value.strip():
@@ -150,7 +150,7 @@ def case_publish(*, case: Case, by: User) -> Case:
     """Make a draft or withdrawn case public (the consent is checked again: it may have
     changed since the draft was made)."""
     _require_coordinator(by)
-    case = Case.objects.select_for_update().select_related("mission").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("mission").get(pk=case.pk)
     if case.status == Case.Status.PUBLISHED:
         raise TransitionRefused(_("This case is already published."))
     _check_consent(case.mission)

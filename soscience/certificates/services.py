@@ -77,7 +77,7 @@ def _skills(mission: Mission, volunteer: User, language: str) -> list[str]:
 def _locked_mission(mission: Mission) -> Mission:
     # Two coordinators issuing at once: the second waits and then sees the first's rows.
     return (
-        Mission.objects.select_for_update()
+        Mission.objects.select_for_update(of=("self",))
         .select_related("organisation", "supervisor")
         .get(pk=mission.pk)
     )
@@ -172,7 +172,7 @@ def certificates_issue_for_mission(*, mission: Mission, by: User) -> IssueResult
 
 def _locked_certificate(certificate: Certificate) -> Certificate:
     return (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("mission", "volunteer")
         .get(pk=certificate.pk)
     )

@@ -40,7 +40,7 @@ WAITING = (Application.Status.INVITED, Application.Status.APPLIED, Application.S
 
 def _lock(mission: Mission) -> Mission:
     return (
-        Mission.objects.select_for_update()
+        Mission.objects.select_for_update(of=("self",))
         .select_related("organisation", "supervisor")
         .get(pk=mission.pk)
     )

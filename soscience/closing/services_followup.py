@@ -96,7 +96,7 @@ def followup_answer(
     follow-up is answered once; a second answer is refused and changes nothing.
     """
     followup = (
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("mission__organisation")
         .get(pk=followup.pk)
     )

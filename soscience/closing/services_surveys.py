@@ -28,7 +28,11 @@ APPLIED_NEEDS_WHY = (OrganisationSurvey.Applied.NO, OrganisationSurvey.Applied.P
 
 
 def _lock(mission: Mission) -> Mission:
-    return Mission.objects.select_for_update().select_related("organisation").get(pk=mission.pk)
+    return (
+        Mission.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=mission.pk)
+    )
 
 
 def survey_refusal(mission: Mission) -> str | None:

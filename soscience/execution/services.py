@@ -34,7 +34,11 @@ def space_path(mission: Mission) -> str:
 
 
 def _lock(mission: Mission) -> Mission:
-    return Mission.objects.select_for_update().select_related("organisation").get(pk=mission.pk)
+    return (
+        Mission.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=mission.pk)
+    )
 
 
 def _require_running_side(user: User, mission: Mission) -> None:

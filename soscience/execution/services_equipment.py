@@ -117,7 +117,7 @@ def _ctx(request: EquipmentRequest) -> dict[str, object]:
 def _locked(request: EquipmentRequest) -> EquipmentRequest:
     # Re-read under a row lock: two deciders at once cannot both move the request.
     return (
-        EquipmentRequest.objects.select_for_update()
+        EquipmentRequest.objects.select_for_update(of=("self",))
         .select_related("mission", "requested_by")
         .get(pk=request.pk)
     )

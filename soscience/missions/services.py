@@ -63,7 +63,11 @@ def _event(mission: Mission, by: User | None, kind: str, **extra: Any) -> Missio
 
 
 def _lock(mission: Mission) -> Mission:
-    return Mission.objects.select_for_update().select_related("organisation").get(pk=mission.pk)
+    return (
+        Mission.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=mission.pk)
+    )
 
 
 def _mail_members(mission: Mission, template: str, context: dict[str, Any]) -> None:

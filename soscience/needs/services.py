@@ -115,7 +115,9 @@ def need_withdraw(*, need: Need, by: User) -> Need:
 def _triage(need: Need, by: User, *, allowed: set[str]) -> Need:
     if not is_coordinator(by):
         raise DomainError(_("Only coordinators triage needs."))
-    need = Need.objects.select_for_update().select_related("organisation").get(pk=need.pk)
+    need = (
+        Need.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=need.pk)
+    )
     if need.status not in allowed:
         raise TransitionRefused(
             _("This need is “%(status)s”: that is not possible now.")
