@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -17,7 +18,11 @@ from django.utils import timezone
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
 from soscience.applications.models import Application, TeamMember
-from soscience.core.models import InternalNote, OutgoingMail
+from soscience.cases.models import Case
+from soscience.certificates.models import Certificate
+from soscience.closing.models import ClosingNote, OrganisationSurvey, VolunteerSurvey
+from soscience.closing.services_followup import add_months
+from soscience.core.models import InternalNote, OutgoingMail, PlatformSettings
 from soscience.execution.models import (
     EquipmentRequest,
     HoursEntry,
@@ -44,8 +49,11 @@ COUNTED = (
     User, Campus, Organisation, Membership, OrganisationEvent, Need, NeedEvent, Mission,
     MissionEvent, MissionOrderVersion, InternalNote, Application, TeamMember, Milestone,
     ProgressUpdate, UpdateReply, EquipmentRequest, HoursEntry, Deliverable, Notification,
+    OrganisationSurvey, VolunteerSurvey, ClosingNote, Certificate, Case,
 )  # fmt: skip
 RUNNING = "Capteur de niveau pour les réservoirs des lave-mains de Thiès"
+CLOSED_WEST_AFRICA = "Lave-mains à pédale pour les écoles de Thiès"
+CLOSED_FRANCE = "Banc d'essai des freins de fauteuils roulants pour un atelier solidaire"
 
 
 def load(*args: str) -> str:
@@ -71,8 +79,13 @@ def test_loading_twice_changes_nothing(db):
     assert "Demo data loaded" in first_output
     assert "Demo data already loaded: nothing changed." in second_output
     assert first["Mission"] >= 7
-    assert first["ProgressUpdate"] == 2
-    assert first["Deliverable"] == 1
+    assert first["ProgressUpdate"] == 4
+    assert first["Deliverable"] == 3
+    # Two closed missions, each with a team of two: four certificates, two public cases.
+    assert first["Certificate"] == 4
+    assert first["Case"] == 2
+    assert first["OrganisationSurvey"] == 2
+    assert first["VolunteerSurvey"] == 4
 
 
 def test_loading_keeps_what_the_team_changed(demo):
@@ -126,7 +139,7 @@ def test_every_stage_is_represented(demo):
     )
     assert set(Need.objects.values_list("status", flat=True)) == set(Need.Status.values)
     statuses = set(Mission.objects.values_list("status", flat=True))
-    assert {"draft", "awaiting_approval", "approved", "open", "in_progress"} <= statuses
+    assert {"draft", "awaiting_approval", "approved", "open", "in_progress", "closed"} <= statuses
     rejected = Organisation.objects.get(status=Organisation.Status.REJECTED)
     assert rejected.decision_reason
     declined = Need.objects.get(status=Need.Status.DECLINED)
@@ -142,6 +155,18 @@ def test_the_demo_obeys_the_platform_rules(demo):
         if mission.status == Mission.Status.IN_PROGRESS:
             # Kicked off on its start date, weeks ago; it ends in the future.
             assert mission.start_date == mission.kicked_off_on < today < mission.end_date
+        elif mission.status == Mission.Status.CLOSED:
+            # Done months ago, each step in its order, every hour validated.
+            assert mission.start_date == mission.kicked_off_on < mission.end_date < today
+            assert mission.published_at < mission.delivered_at < mission.accepted_at
+            assert mission.accepted_at < mission.closed_at
+            assert timezone.localdate(mission.closed_at) < today
+            assert mission.need.submitted_at < mission.published_at
+            assert not mission.hours.filter(validated_at=None).exists()
+            # Its first follow-up survey is not due yet: no worker run mails it to the
+            # demo's fictitious addresses right after `make run`.
+            first = PlatformSettings.load().followup_first_months
+            assert add_months(timezone.localdate(mission.closed_at), first) > today
         else:
             assert mission.start_date > today
         assert mission.start_date < mission.end_date <= mission.start_date + dt.timedelta(weeks=12)
@@ -237,3 +262,64 @@ def test_a_running_mission_the_team_changed_is_left_alone(demo):
     load("--quiet")
     assert not HoursEntry.objects.filter(mission=mission).exists()
     assert Mission.objects.filter(title=RUNNING).count() == 1
+
+
+# The closed missions: what the public, the coordinators and the volunteers see of issue 5.
+
+
+def test_the_public_impact_page_shows_the_countries_and_a_testimonial(demo):
+    page = Client().get(reverse("impact:public")).content.decode()
+    # The map's dots and the table beside it: the closed missions' countries among them.
+    for code in ("SN", "FR", "BF", "PH"):
+        assert f'data-country="{code}"' in page
+    assert "Senegal" in page
+    assert "France" in page
+    # Eau Vive Thiès agreed to publish its testimonial with its name.
+    assert "les enfants adorent appuyer dessus" in page
+    assert "Eau Vive Thiès" in page
+    # The organisations' estimates of the people who benefit (1,300 + 150).
+    assert re.search(r"<dd>1[ ,.\u00a0\u202f]?450</dd>", page)
+
+
+def test_the_solutions_library_lists_the_cases_with_their_files(demo):
+    client = Client()
+    library = client.get(reverse("cases:list")).content.decode()
+    assert CLOSED_WEST_AFRICA in library
+    assert "Banc d&#x27;essai des freins" in library
+    case = Case.objects.get(mission__title=CLOSED_WEST_AFRICA)
+    assert case.status == Case.Status.PUBLISHED
+    page = client.get(reverse("cases:detail", kwargs={"slug": case.slug})).content.decode()
+    assert "Cinq écoles sur douze" in page  # the results, from the organisation's survey
+    deliverable = case.files.get()
+    download = client.get(reverse("cases:file", kwargs={"slug": case.slug, "pk": deliverable.pk}))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_the_demo_volunteer_has_a_certificate_anyone_can_verify(demo):
+    page = logged_in("benevole@soscience.test").get(reverse("certificates:mine"))
+    certificate = Certificate.objects.get(
+        volunteer__email="benevole@soscience.test", mission__title=CLOSED_WEST_AFRICA
+    )
+    assert CLOSED_WEST_AFRICA in page.content.decode()
+    assert certificate.code in page.content.decode()
+    # Her hours are the validated ones (14.5 h), whatever the database's decimal scale.
+    assert certificate.hours == Decimal("14.5")
+    verify = reverse("certificates:verify", kwargs={"code": certificate.code})
+    assert "Léa Moreau" in Client().get(verify).content.decode()
+
+
+def test_the_coordinator_dashboard_has_figures(demo, settings):
+    # As under `make run` (DEBUG): the demo coordinator has no second factor to show.
+    settings.SOSCIENCE_MFA_REQUIRED_ROLES = []
+    response = logged_in("coordination@soscience.test").get(reverse("impact:dashboard"))
+    assert response.status_code == 200
+    data = response.context["data"]
+    assert sum(tally.value for tally in data.closed_per_year) == 2
+    assert data.satisfaction.answered == 2
+    assert data.satisfaction.beneficiaries == 1450
+    # Validated hours: 9.5 on the running mission, 25 and 17 on the closed ones.
+    assert data.hours.hours == Decimal("51.5")
+    # Léa (running and closed missions) and Inès (both closed missions) came back.
+    assert data.volunteers.returning == 2
+    assert data.lead_times.need_to_publication > 0

@@ -88,6 +88,42 @@ class RunSpec:
 
 
 @dataclass(frozen=True)
+class OrgSurveySpec:
+    """The organisation's closing survey (see closing.models.OrganisationSurvey)."""
+
+    worked: int  # 1-5
+    applied: str  # OrganisationSurvey.Applied
+    local_impact: str
+    beneficiaries: int
+    recommend: int  # 0-10
+    testimonial: str  # published with the organisation's name: the demo consents
+    not_applied_why: str = ""
+
+
+@dataclass(frozen=True)
+class VolunteerSurveySpec:
+    skills_used: tuple[str, ...]  # skill slugs, among the mission's
+    skills_gained: tuple[str, ...]
+    confidence_before: int
+    confidence_after: int
+    would_change: str
+
+
+@dataclass(frozen=True)
+class ClosedSpec:
+    """A mission done and closed: from the team's selection to the public case (see
+    closed.py). Days count from the kick-off (the start date); "end" is the end date."""
+
+    team: tuple[tuple[str, str], ...]  # (volunteer email, motivation); the first leads
+    shared_update: str  # the team's last news to the organisation (the case's solution)
+    hours: tuple[tuple[int, int, str, str], ...]  # team index, day, hours, what
+    deliverable: tuple[str, str, str, str]  # title, kind, file name, description
+    organisation_survey: OrgSurveySpec
+    volunteer_surveys: tuple[VolunteerSurveySpec, ...]  # in the order of the team
+    closing_note: str
+
+
+@dataclass(frozen=True)
 class MissionSpec:
     need: str  # title of the need it is drafted from
     title: str
@@ -114,6 +150,9 @@ class MissionSpec:
     # Set on the one mission the demo shows running: published, then taken to kick-off
     # and some weeks of work (see running.py).
     running: RunSpec | None = None
+    # Set on the missions the demo shows done: published, run, delivered, accepted,
+    # surveyed, closed, certified and published as a case (see closed.py).
+    closed: ClosedSpec | None = None
 
 
 # The demo's content, in French first like the platform. Kept compact on purpose.

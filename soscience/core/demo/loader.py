@@ -25,6 +25,7 @@ from django.utils import timezone
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
 from soscience.accounts.services import role_grant
+from soscience.core.demo.closed import MissionClose
 from soscience.core.demo.content import (
     CAMPUSES,
     COORDINATOR,
@@ -35,11 +36,13 @@ from soscience.core.demo.content import (
     ORGANISATIONS,
     ROLE_ACCOUNTS,
     SUPERVISOR,
+    ClosedSpec,
     MissionSpec,
     NeedSpec,
     OrgSpec,
     RunSpec,
 )
+from soscience.core.demo.content_closed import CLOSED_MISSIONS, CLOSED_NEEDS, CLOSED_VOLUNTEERS
 from soscience.core.demo.running import MissionRun
 from soscience.core.models import Domain, InternalNote, OutgoingMail, PlatformSettings
 from soscience.core.services import note_add
@@ -103,6 +106,11 @@ def mail_kept_local(send_mail: bool) -> Iterator[None]:
         OutgoingMail.objects.filter(pk__gt=before).delete()
 
 
+# The closed missions' needs and missions come after the others (content_closed.py).
+ALL_NEEDS = [*NEEDS, *CLOSED_NEEDS]
+ALL_MISSIONS = [*MISSIONS, *CLOSED_MISSIONS]
+
+
 def _by_name(name: str) -> Organisation | None:
     return Organisation.objects.filter(name=name).order_by("pk").first()
 
@@ -123,15 +131,19 @@ class DemoLoader:
         self.coordinator = self.users[COORDINATOR]
         for spec in ORGANISATIONS:
             self.user(*spec.representative, Role.ORGANISATION_MEMBER, language=spec.language)
+        for email, name in CLOSED_VOLUNTEERS:
+            self.user(email, name, Role.VOLUNTEER)
         self.campuses()
         for spec in ORGANISATIONS:
             self.organisation(spec)
-        for spec in NEEDS:
+        for spec in ALL_NEEDS:
             self.need(spec)
-        for spec in MISSIONS:
+        for spec in ALL_MISSIONS:
             mission = self.mission(spec)
             if mission is not None and spec.running is not None:
                 self.run(mission, spec.running)
+            elif mission is not None and spec.closed is not None:
+                self.close(mission, spec.closed)
         for kind, key, body in NOTES:
             self.note(kind, key, body)
         return self.created
@@ -231,7 +243,7 @@ class DemoLoader:
     def mission(self, spec: MissionSpec) -> Mission | None:
         """Create the mission and take it to its stage; the published mission when it was
         created now (None when it existed, or stopped short of publication)."""
-        need_spec = next(n for n in NEEDS if n.title == spec.need)
+        need_spec = next(n for n in ALL_NEEDS if n.title == spec.need)
         organisation = _by_name(need_spec.organisation)
         if organisation is None or organisation.missions.filter(title=spec.title).exists():
             return None
@@ -273,6 +285,16 @@ class DemoLoader:
             volunteer=self.users[spec.volunteer], pdf=demo_pdf,
         ).run()  # fmt: skip
         self.created["running missions"] += 1
+
+    def close(self, mission: Mission, spec: ClosedSpec) -> None:
+        """A whole mission, months ago, to its public case (see closed.py)."""
+        mission.refresh_from_db()
+        MissionClose(
+            mission, spec, coordinator=self.coordinator,
+            representative=self._representative(mission.organisation),
+            volunteers=[self.users[email] for email, _motivation in spec.team], pdf=demo_pdf,
+        ).run()  # fmt: skip
+        self.created["closed missions"] += 1
 
     def _order(self, spec: MissionSpec) -> dict[str, Any]:
         # Within the platform's current maximum, whatever the team configured.
