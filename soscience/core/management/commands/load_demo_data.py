@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from soscience.core.demo.content import DEMO_PASSWORD, ORGANISATIONS, ROLE_ACCOUNTS
+from soscience.core.demo.content_closed import CLOSED_VOLUNTEERS
 from soscience.core.demo.loader import DemoLoader, mail_kept_local
 from soscience.core.errors import DomainError
 
@@ -79,5 +80,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  (and {others} other organisation representatives, *@soscience.test, same password)"
         )
+        students = ", ".join(email for email, _name in CLOSED_VOLUNTEERS)
+        self.stdout.write(f"  (and the volunteers of the closed missions: {students})")
         self.stdout.write("")
         self.stdout.write(f"Open {url}")
