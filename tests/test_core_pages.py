@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -231,7 +232,13 @@ def test_coordinator_changes_the_maximum_mission_duration(cast):
     page = client.get(reverse("core:platform_settings"))
     response = client.post(
         reverse("core:platform_settings"),
-        {"max_mission_weeks": 16, "answer_within_days": 5, "stall_after_days": 21},
+        {
+            **RULES,
+            "max_mission_weeks": 16,
+            "answer_within_days": 5,
+            "stall_after_days": 21,
+            "hourly_rate": "18.50",
+        },
     )
 
     assert page.status_code == 200
@@ -241,14 +248,36 @@ def test_coordinator_changes_the_maximum_mission_duration(cast):
     assert (config.max_mission_weeks, config.answer_within_days, config.stall_after_days) == (
         16, 5, 21,
     )  # fmt: skip
+    assert config.hourly_rate == Decimal("18.50")
     assert "The platform rules were saved." in text(client.get(response["Location"]))
+
+
+RULES = {
+    "max_mission_weeks": 12, "answer_within_days": 7, "stall_after_days": 14,
+    "hourly_rate": "15.00", "followup_first_months": 6, "followup_second_months": 12,
+}  # fmt: skip
+
+
+def test_the_second_follow_up_must_come_after_the_first(cast):
+    response = cast.client("coordinator").post(
+        reverse("core:platform_settings"),
+        {**RULES, "followup_first_months": 9, "followup_second_months": 6, "hourly_rate": "20"},
+    )
+
+    assert response.status_code == 200
+    assert "The second follow-up comes after the first" in field_errors(
+        response, "followup_second_months"
+    )
+    assert 'value="9"' in response.content.decode()
+    config = PlatformSettings.load()
+    assert (config.followup_first_months, config.hourly_rate) == (6, Decimal("15.00"))
 
 
 @pytest.mark.parametrize("weeks", ["0", "60", "douze"])
 def test_out_of_range_duration_is_refused_next_to_the_field(cast, weeks):
     response = cast.client("coordinator").post(
         reverse("core:platform_settings"),
-        {"max_mission_weeks": weeks, "answer_within_days": 7, "stall_after_days": 14},
+        {**RULES, "max_mission_weeks": weeks},
     )
 
     assert response.status_code == 200

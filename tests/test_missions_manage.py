@@ -226,7 +226,14 @@ def test_the_maximum_duration_follows_the_platform_settings(cast):
     coordinator = cast.client("coordinator")
     response = coordinator.post(
         reverse("core:platform_settings"),
-        {"max_mission_weeks": "4", "answer_within_days": "7", "stall_after_days": "14"},
+        {
+            "max_mission_weeks": "4",
+            "answer_within_days": "7",
+            "stall_after_days": "14",
+            "hourly_rate": "15",
+            "followup_first_months": "6",
+            "followup_second_months": "12",
+        },
     )
     assert response.status_code == 302
     assert PlatformSettings.load().max_mission_weeks == 4

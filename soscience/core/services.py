@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -27,15 +29,18 @@ def note_add(*, subject: models.Model, by: User, body: str) -> InternalNote:
 
 
 @transaction.atomic
-def platform_settings_update(
-    *, by: User, max_mission_weeks: int, answer_within_days: int, stall_after_days: int
-) -> PlatformSettings:
+def platform_settings_update(*, by: User, rules: dict[str, Any]) -> PlatformSettings:
+    """Save the platform rules (``core.forms.PLATFORM_RULES``) a coordinator changed."""
     if not is_coordinator(by):
         raise DomainError(_("Only coordinators can change the platform rules."))
     config = PlatformSettings.load()
-    config.max_mission_weeks = max_mission_weeks
-    config.answer_within_days = answer_within_days
-    config.stall_after_days = stall_after_days
+    for name, value in rules.items():
+        setattr(config, name, value)
+    if config.followup_second_months <= config.followup_first_months:
+        raise DomainError(
+            _("The second follow-up comes after the first: give it more months."),
+            field="followup_second_months",
+        )
     config.full_clean()
     config.save()
     return config

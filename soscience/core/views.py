@@ -55,14 +55,13 @@ def platform_settings(request: HttpRequest) -> HttpResponse:
     config = PlatformSettings.load()
     form = PlatformSettingsForm(request.POST or None, instance=config)
     if request.method == "POST" and form.is_valid():
-        platform_settings_update(
-            by=request.user,
-            max_mission_weeks=form.cleaned_data["max_mission_weeks"],
-            answer_within_days=form.cleaned_data["answer_within_days"],
-            stall_after_days=form.cleaned_data["stall_after_days"],
-        )
-        messages.success(request, _("The platform rules were saved."))
-        return redirect("core:platform_settings")
+        try:
+            platform_settings_update(by=request.user, rules=form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("The platform rules were saved."))
+            return redirect("core:platform_settings")
     return render(request, "core/platform_settings.html", {"form": form})
 
 
