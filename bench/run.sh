@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Matching benchmark on one core: `make bench` calls this script.
+# The benchmarks, one after the other: `make bench` calls this script.
+#   1. matching on one core (arguments of this script go to bench_matching.py);
+#   2. the platform (outbox, impact figures, exports) on a throwaway SQLite database under
+#      /tmp; its options in BENCH_PLATFORM_ARGS, e.g. BENCH_PLATFORM_ARGS="--scale 0.1".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMEXPR_NUM_THREADS=1
+pin=()
 if command -v taskset >/dev/null 2>&1; then
-    exec taskset -c 0 .venv/bin/python bench/bench_matching.py "$@"
+    pin=(taskset -c 0)
 fi
-exec .venv/bin/python bench/bench_matching.py "$@"
+"${pin[@]}" .venv/bin/python bench/bench_matching.py "$@"
+echo
+# shellcheck disable=SC2086  # the options are meant to be split into words
+.venv/bin/python bench/bench_platform.py ${BENCH_PLATFORM_ARGS:-}
