@@ -36,7 +36,7 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git -
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
 	@echo "make test      install test tools, run the suite on SQLite, on PostgreSQL, then the browser tests"
-	@echo "make bench     run the benchmarks and print their figures (matching: 100,000 volunteers)"
+	@echo "make bench     run the benchmarks and print their figures (matching: 100,000 volunteers; platform: outbox, impact figures, exports)"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make fmt       fix what ruff can and format the code"
 	@echo "make messages  update the French and English catalogues (soscience/locale)"
