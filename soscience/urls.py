@@ -22,5 +22,10 @@ urlpatterns = [
     path("cases/", include("soscience.cases.urls")),
     path("impact/", include("soscience.impact.urls")),
     path("impact/", include("soscience.impact.urls_exports")),
+    path("network/", include("soscience.network.urls")),
+    path("events/", include("soscience.events.urls")),
+    path("groups/", include("soscience.groups.urls")),
+    path("prospects/", include("soscience.prospects.urls")),
+    path("api/", include("soscience.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -18,6 +18,10 @@ PREFIXES: tuple[tuple[str, Kind], ...] = (
     ("closing/mail/", Kind.CLOSING),
     ("certificates/mail/", Kind.CLOSING),
     ("cases/mail/", Kind.CLOSING),
+    ("events/mail/", Kind.NETWORK),
+    ("groups/mail/", Kind.NETWORK),
+    ("network/mail/", Kind.NETWORK),
+    ("prospects/mail/", Kind.NETWORK),
 )
 
 

@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     ALERTS = "alerts", _("Alerts about quiet missions")
     MISSIONS = "missions", _("Missions that fit your profile")
     CLOSING = "closing", _("Closing, surveys, follow-ups and certificates")
+    NETWORK = "network", _("Events, working groups and the campus network")
     ROLES = "roles", _("Your roles on the platform")
 
 

@@ -21,6 +21,11 @@ class Campus(models.Model):
         _("home campus"), default=False, help_text=_("Missions are offered here first.")
     )
     is_active = models.BooleanField(_("active partner"), default=True)
+    # The partnership: who to call at the school, and since / until when.
+    contact_name = models.CharField(_("contact at the school"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact's email"), blank=True)
+    partnership_start = models.DateField(_("partnership since"), null=True, blank=True)
+    partnership_end = models.DateField(_("partnership until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-is_home", "name"]
@@ -98,6 +103,9 @@ class VolunteerProfile(models.Model):
     )
     # GDPR: matching uses the profile only with this consent, recorded with its date.
     consent_matching_at = models.DateTimeField(_("consent to matching given on"), null=True)
+    campus_digest = models.BooleanField(
+        _("weekly mail of the new missions open to my campus"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
