@@ -48,6 +48,8 @@ class Prospect(models.Model):
     )  # fmt: skip
     next_action = models.CharField(_("next action"), max_length=300, blank=True)
     next_action_on = models.DateField(_("next action due on"), null=True, blank=True)
+    # The due date its owner was last reminded of: one reminder per action due.
+    reminded_for = models.DateField(null=True, blank=True)
     decline_reason = models.TextField(_("why they declined"), blank=True, max_length=2000)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
