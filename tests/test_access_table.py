@@ -94,6 +94,7 @@ class World:
         self.certificate = _certificate(self)
         self.followup_token = _followup_token(self)
         self.case, self.case_file = _case(self)
+        self.group, self.group_file = _group(self)
 
     def _applications(self, cast):
         """cast.volunteer applied to the published mission; someone else is on its team."""
@@ -157,6 +158,8 @@ class World:
             "case_mission": {"pk": self.case.mission_id},
             "export_table": {"table": "missions", "fmt": "csv"},
             "report_year": {"year": "2026"},
+            "group": {"pk": self.group.pk},
+            "group_file": {"pk": self.group_file.pk},
         }[key]
 
 
@@ -284,6 +287,21 @@ def _hours(world):
         worked_on=timezone.localdate(), hours=2, description="Drawings",
         validated_by=world.cast.supervisor, validated_at=timezone.now(),
     )  # fmt: skip
+
+
+def _group(world):
+    """A working group with cast.volunteer as its only member, and a file it shared."""
+    from soscience.groups.models import GroupMember, WorkingGroup
+
+    group = WorkingGroup.objects.create(
+        title="Filters", description="Water filters.", created_by=world.cast.coordinator
+    )
+    GroupMember.objects.create(group=group, user=world.cast.volunteer)
+    shared = group.files.create(
+        original_name="plan.pdf", content_type="application/pdf", size=10, file=_saved_pdf(),
+        uploaded_by=world.cast.volunteer,
+    )  # fmt: skip
+    return group, shared
 
 
 def _invitation(cast):
@@ -526,6 +544,21 @@ TABLE.update(
         "cases:publish": Row("case_pk", coordinators(302), method="post"),
         "cases:withdraw": Row("case_pk", coordinators(302), method="post"),
         "cases:reuse": Row("case_mission", coordinators()),
+        # working groups: the list is everyone's own (coordinators see all); a group is its
+        # members' (cast.volunteer) and the coordinators', unknown to others; coordinators
+        # create and edit (a member knows the group: 403). Empty forms come back (200); a
+        # coordinator who is not a member is told so when setting an expertise (200) or
+        # leaving (302 with the message)
+        "groups:list": Row("", signed_in()),
+        "groups:create": Row("", coordinators()),
+        "groups:detail": Row("group", only((COORD, VOL))),
+        "groups:edit": Row("group", {**only((COORD, VOL)), VOL: 403}),
+        "groups:member_add": Row("group", only((COORD, VOL)), method="post"),
+        "groups:leave": Row("group", only((COORD, VOL), ok=302), method="post"),
+        "groups:expertise": Row("group", {**only((COORD, VOL), ok=302), COORD: 200}, method="post"),
+        "groups:post_add": Row("group", only((COORD, VOL)), method="post"),
+        "groups:file_share": Row("group", only((COORD, VOL)), method="post"),
+        "groups:file_download": Row("group_file", only((COORD, VOL))),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),
