@@ -94,6 +94,7 @@ class World:
         self.certificate = _certificate(self)
         self.followup_token = _followup_token(self)
         self.case, self.case_file = _case(self)
+        self.event, self.event_registration = _event(self)
         self.group, self.group_file = _group(self)
 
     def _applications(self, cast):
@@ -158,6 +159,10 @@ class World:
             "case_mission": {"pk": self.case.mission_id},
             "export_table": {"table": "missions", "fmt": "csv"},
             "report_year": {"year": "2026"},
+            "event": {"slug": self.event.slug},
+            "event_pk": {"pk": self.event.pk},
+            "event_confirm": {"token": _event_token("confirm", self.event_registration)},
+            "event_cancel": {"token": _event_token("cancel", self.event_registration)},
             "group": {"pk": self.group.pk},
             "group_file": {"pk": self.group_file.pk},
         }[key]
@@ -241,6 +246,33 @@ def _case(world):
     )  # fmt: skip
     case.files.add(file)
     return case, file
+
+
+def _event(world):
+    """A published conference on the home campus next week, and a visitor's registration
+    waiting for its email confirmation."""
+    import datetime as dt
+
+    from soscience.events.models import Event, Registration
+
+    starts = timezone.now() + dt.timedelta(days=7)
+    event = Event.objects.create(
+        title="Water and science", slug="water-and-science", description="Talks.",
+        campus=world.campus, room="Amphi A", starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2), capacity=30, status=Event.Status.PUBLISHED,
+        created_by=world.cast.coordinator,
+    )  # fmt: skip
+    registration = Registration.objects.create(
+        event=event, name="Vic Visitor", email="vic@example.org",
+        status=Registration.Status.UNCONFIRMED,
+    )  # fmt: skip
+    return event, registration
+
+
+def _event_token(kind, registration):
+    from soscience.events import tokens
+
+    return getattr(tokens, f"{kind}_token")(registration)
 
 
 def _certificate(world):
@@ -559,6 +591,25 @@ TABLE.update(
         "groups:post_add": Row("group", only((COORD, VOL)), method="post"),
         "groups:file_share": Row("group", only((COORD, VOL)), method="post"),
         "groups:file_download": Row("group_file", only((COORD, VOL))),
+        # events: anyone reads the published ones, their calendars, and registers (a visitor's
+        # empty form comes back; a signed-in person registers in one click); the signed links
+        # of a visitor's mail are the secret; the coordination team manages (403 for others)
+        "events:list": Row("", public()),
+        "events:past": Row("", public()),
+        "events:feed": Row("", public()),
+        "events:detail": Row("event", public()),
+        "events:ics": Row("event", public()),
+        "events:register": Row("event", {**public(302), ANON: 200}, method="post"),
+        "events:unregister": Row("event", signed_in(302), method="post"),
+        "events:confirm": Row("event_confirm", public()),
+        "events:visitor_cancel": Row("event_cancel", public()),
+        "events:manage": Row("", coordinators()),
+        "events:create": Row("", coordinators()),
+        "events:registrations": Row("event_pk", coordinators()),
+        "events:edit": Row("event_pk", coordinators()),
+        "events:attendance": Row("event_pk", coordinators()),
+        "events:publish": Row("event_pk", coordinators(302), method="post"),
+        "events:cancel": Row("event_pk", coordinators(302), method="post"),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),
