@@ -94,6 +94,7 @@ class World:
         self.certificate = _certificate(self)
         self.followup_token = _followup_token(self)
         self.case, self.case_file = _case(self)
+        self.share_link = _share_link(self)
         self.event, self.event_registration = _event(self)
         self.group, self.group_file = _group(self)
 
@@ -159,6 +160,8 @@ class World:
             "case_mission": {"pk": self.case.mission_id},
             "export_table": {"table": "missions", "fmt": "csv"},
             "report_year": {"year": "2026"},
+            "campus_slug": {"slug": self.campus.slug},
+            "share_link": {"code": self.share_link.code},
             "event": {"slug": self.event.slug},
             "event_pk": {"pk": self.event.pk},
             "event_confirm": {"token": _event_token("confirm", self.event_registration)},
@@ -273,6 +276,17 @@ def _event_token(kind, registration):
     from soscience.events import tokens
 
     return getattr(tokens, f"{kind}_token")(registration)
+
+
+def _share_link(world):
+    """cast.ambassador's short link to the published mission (offered to every campus) for
+    a poster on the home campus."""
+    from soscience.network.models import ShareLink
+
+    return ShareLink.objects.create(
+        code="posterab", mission=world.published, campus=world.campus, channel="poster",
+        ambassador=world.cast.ambassador, created_by=world.cast.ambassador,
+    )  # fmt: skip
 
 
 def _certificate(world):
@@ -610,6 +624,13 @@ TABLE.update(
         "events:attendance": Row("event_pk", coordinators()),
         "events:publish": Row("event_pk", coordinators(302), method="post"),
         "events:cancel": Row("event_pk", coordinators(302), method="post"),
+        # the campus network: cast.ambassador is the home campus's ambassador (one campus:
+        # the list sends them to its dashboard); others know campuses but not this page
+        # (403); a share link's poster is its ambassador's and the coordinators' (404)
+        "network:home": Row("", {**signed_in(), AMB: 302}),
+        "network:dashboard": Row("campus_slug", only((COORD, AMB), others=403)),
+        "network:share_kit": Row("published", only((COORD, AMB), others=403)),
+        "network:poster": Row("share_link", only((COORD, AMB))),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),

@@ -29,6 +29,9 @@ class AccountAdapter(DefaultAccountAdapter):
             from soscience.accounts.services import user_after_signup
 
             user_after_signup(user=user, joining_as=form.cleaned_data.get("joining_as", ""))
+            from soscience.network.services import referral_record
+
+            referral_record(request, "signup", user)
         return user
 
     def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:

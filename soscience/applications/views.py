@@ -35,6 +35,7 @@ from soscience.applications.models import Application
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError
 from soscience.missions.models import Mission
+from soscience.network.services import referral_record
 
 
 def _show_error(form: forms.Form, error: DomainError) -> None:
@@ -64,6 +65,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             _show_error(form, error)
         else:
+            referral_record(request, "application", request.user, mission=mission)
             messages.success(
                 request,
                 _("Your application was sent. The team will answer by %(date)s.")
