@@ -23,6 +23,7 @@ urlpatterns = [
     path("impact/", include("soscience.impact.urls")),
     path("impact/", include("soscience.impact.urls_exports")),
     path("network/", include("soscience.network.urls")),
+    path("s/", include("soscience.network.urls_short")),
     path("events/", include("soscience.events.urls")),
     path("groups/", include("soscience.groups.urls")),
     path("prospects/", include("soscience.prospects.urls")),
