@@ -54,7 +54,9 @@ def signed_in(ok: int = 200) -> dict:
 
 
 # Third-party URLs, tested by their own projects; listed by name so a new one is noticed.
-NOT_OURS_PREFIXES = ("admin:",)
+# The JSON API answers tokens, not sessions (tests/test_api.py, and schemathesis on every
+# operation in tests/test_api_schema.py), so it is not tried here with the cast's sessions.
+NOT_OURS_PREFIXES = ("admin:", "api:api-v1:")
 
 TABLE: dict[str, Row] = {}
 NOT_OURS: set[str] = set()
@@ -590,6 +592,10 @@ TABLE.update(
         "cases:publish": Row("case_pk", coordinators(302), method="post"),
         "cases:withdraw": Row("case_pk", coordinators(302), method="post"),
         "cases:reuse": Row("case_mission", coordinators()),
+        # personal API tokens: everyone manages their own (the token to revoke is named in
+        # the form: an empty one is sent back with a message)
+        "api:tokens": Row("", signed_in()),
+        "api:token_revoke": Row("", signed_in(302), method="post"),
         # working groups: the list is everyone's own (coordinators see all); a group is its
         # members' (cast.volunteer) and the coordinators', unknown to others; coordinators
         # create and edit (a member knows the group: 403). Empty forms come back (200); a
