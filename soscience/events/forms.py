@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from soscience.events.models import Event, Registration
@@ -46,6 +47,18 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["campus"].queryset = Campus.objects.filter(is_active=True)
+        self.fields["capacity"].min_value = 1
+        self.fields["capacity"].widget.attrs["min"] = 1
+        self.fields["capacity"].validators.append(MinValueValidator(1))
+
+    def clean(self) -> dict[str, Any]:
+        # Said next to the field here: the model's check constraint would only give a
+        # generic message above the form.
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The event must end after it starts."))
+        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in EVENT_FIELDS}

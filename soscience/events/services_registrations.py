@@ -50,15 +50,22 @@ def _place_or_wait(event: Event, registration: Registration) -> None:
 
 def _record_referral(registration: Registration) -> None:
     """Tell the network app that a share link brought this registration (its ambassador's
-    figures). Looked up at run time: the network services may not be deployed yet."""
+    figures), once it is real: at once for a person with an account, at the confirmation
+    for a visitor (whose click may come from another browser: the link travels on the
+    registration, not in that session). Looked up at run time: the network services are
+    an optional neighbour of this app."""
     if registration.referral_id is None:
         return
-    services = importlib.import_module("soscience.network.services")
+    try:
+        services = importlib.import_module("soscience.network.services")
+    except ImportError:
+        services = None
     record = getattr(services, "referral_record", None)
     if record is None:
         logger.warning("network.services.referral_record is missing: referral not counted")
         return
-    record(link=registration.referral, kind="registration", user=registration.user)
+    session = {getattr(services, "SESSION_KEY", "share_code"): registration.referral.code}
+    record(session, "registration", registration.user)
 
 
 def live_registration(event: Event, *, email: str) -> Registration | None:

@@ -114,5 +114,6 @@ def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             )  # fmt: skip
             return redirect("events:attendance", pk=event.pk)
     ticked = set(form["attended"].value() or [])
-    context = {"event": event, "registrations": registrations, "ticked": ticked, "error": error}
+    context = {"event": event, "registrations": registrations, "ticked": ticked, "error": error,
+               "form": form}  # fmt: skip
     return render(request, "events/attendance.html", context)
