@@ -99,6 +99,7 @@ class World:
         self.share_link = _share_link(self)
         self.event, self.event_registration = _event(self)
         self.group, self.group_file = _group(self)
+        self.prospect = _prospect(self)
 
     def _applications(self, cast):
         """cast.volunteer applied to the published mission; someone else is on its team."""
@@ -170,6 +171,7 @@ class World:
             "event_cancel": {"token": _event_token("cancel", self.event_registration)},
             "group": {"pk": self.group.pk},
             "group_file": {"pk": self.group_file.pk},
+            "prospect": {"pk": self.prospect.pk},
         }[key]
 
 
@@ -350,6 +352,16 @@ def _group(world):
         uploaded_by=world.cast.volunteer,
     )  # fmt: skip
     return group, shared
+
+
+def _prospect(world):
+    """An organisation the team approaches, suggested by cast.ambassador."""
+    from soscience.prospects.models import Prospect
+
+    return Prospect.objects.create(
+        name="Atelier Solaire", source=Prospect.Source.AMBASSADOR,
+        ambassador=world.cast.ambassador, created_by=world.cast.ambassador,
+    )  # fmt: skip
 
 
 def _invitation(cast):
@@ -637,6 +649,17 @@ TABLE.update(
         "network:dashboard": Row("campus_slug", only((COORD, AMB), others=403)),
         "network:share_kit": Row("published", only((COORD, AMB), others=403)),
         "network:poster": Row("share_link", only((COORD, AMB))),
+        # prospecting: the coordination team's pipeline (403 for others: they may know the
+        # team prospects); ambassadors suggest organisations and see the stage of theirs.
+        # Empty forms come back (200)
+        "prospects:pipeline": Row("", coordinators()),
+        "prospects:create": Row("", coordinators()),
+        "prospects:suggest": Row("", only((COORD, AMB), others=403)),
+        "prospects:detail": Row("prospect", coordinators()),
+        "prospects:edit": Row("prospect", coordinators()),
+        "prospects:stage": Row("prospect", coordinators(), method="post"),
+        "prospects:contact_add": Row("prospect", coordinators(), method="post"),
+        "prospects:register": Row("prospect", coordinators(), method="post"),
         # Django's admin is for technical staff only (is_staff): everyone in the cast is sent
         # to its own login page.
         "admin:index": Row("", public(302)),
