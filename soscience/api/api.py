@@ -17,7 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from soscience.api import feed, routes_me, routes_public
 from soscience.api.auth import TokenRefused, optional_token
-from soscience.api.schemas import Index
+from soscience.api.schemas import ERRORS, Index
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,10 @@ api.add_router("", feed.router)
 api.add_router("", routes_public.router)
 
 
-@api.get("/", response=Index, auth=optional_token, operation_id="index", tags=["public"])
+@api.get(
+    "/", response={200: Index, **ERRORS}, auth=optional_token, operation_id="index",
+    tags=["public"],
+)  # fmt: skip
 def index(request: HttpRequest) -> dict[str, Any]:
     """Where to start: the schema, the documentation and the feed."""
     return {

@@ -23,7 +23,7 @@ from ninja import Router
 
 from soscience.api import selectors
 from soscience.api.auth import optional_token
-from soscience.api.schemas import JsonFeed
+from soscience.api.schemas import ERRORS, JsonFeed
 from soscience.missions.feeds import plain_excerpt
 from soscience.missions.models import Mission, MissionEvent
 
@@ -92,8 +92,8 @@ def last_change() -> dt.datetime | None:
 
 
 @router.get(
-    "/missions/feed.json", response={200: JsonFeed, 304: None}, operation_id="missions_feed",
-    by_alias=True,
+    "/missions/feed.json", response={200: JsonFeed, 304: None, **ERRORS},
+    operation_id="missions_feed", by_alias=True,
     openapi_extra={"responses": {200: {"content": {CONTENT_TYPE: {
         "schema": {"$ref": "#/components/schemas/JsonFeed"}}}}}},
 )  # fmt: skip

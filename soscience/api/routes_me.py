@@ -12,8 +12,9 @@ from soscience.api import selectors, serialise
 from soscience.api.auth import TokenAuth, caller
 from soscience.api.pagination import paginate
 from soscience.api.schemas import (
+    ERRORS,
+    NOT_FOUND,
     ApplicationPage,
-    Error,
     Me,
     MissionsForMe,
     NeedPage,
@@ -25,10 +26,9 @@ from soscience.api.schemas import (
 from soscience.matching.selectors import missions_for
 
 router = Router(auth=TokenAuth(), tags=["me"])
-UNAUTHORISED = {401: Error}
 
 
-@router.get("/", response={200: Me, **UNAUTHORISED}, operation_id="me")
+@router.get("/", response={200: Me, **ERRORS}, operation_id="me")
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the token belongs to."""
     user = caller(request).user
@@ -40,16 +40,14 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/profile/", response={200: Profile, 404: Error, **UNAUTHORISED}, operation_id="me_profile"
-)
+@router.get("/profile/", response={200: Profile, **NOT_FOUND}, operation_id="me_profile")
 def profile(request: HttpRequest) -> dict[str, Any]:
     """My volunteer profile (404 while I have none)."""
     return serialise.profile(selectors.own_profile(caller(request).user))  # type: ignore[arg-type]
 
 
 @router.get(
-    "/applications/", response={200: ApplicationPage, **UNAUTHORISED},
+    "/applications/", response={200: ApplicationPage, **ERRORS},
     operation_id="me_applications",
 )  # fmt: skip
 def applications(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
@@ -58,7 +56,7 @@ def applications(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     return paginate(request, rows, paging, lambda a: serialise.application(request, a))
 
 
-@router.get("/missions/", response={200: MissionsForMe, **UNAUTHORISED}, operation_id="me_missions")
+@router.get("/missions/", response={200: MissionsForMe, **ERRORS}, operation_id="me_missions")
 def missions(request: HttpRequest) -> dict[str, Any]:
     """Missions for me: the open missions offered to me, ranked for my profile, with the
     reasons (only with my consent to matching, as on the page)."""
@@ -84,14 +82,14 @@ def missions(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/needs/", response={200: NeedPage, **UNAUTHORISED}, operation_id="me_needs")
+@router.get("/needs/", response={200: NeedPage, **ERRORS}, operation_id="me_needs")
 def needs(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     """The needs of my organisations, newest first."""
     rows = selectors.member_needs(caller(request).user)  # type: ignore[arg-type]
     return paginate(request, rows, paging, lambda n: serialise.need(request, n))
 
 
-@router.get("/news/", response={200: NewsPage, **UNAUTHORISED}, operation_id="me_news")
+@router.get("/news/", response={200: NewsPage, **ERRORS}, operation_id="me_news")
 def news(
     request: HttpRequest, filters: Query[NewsFilters], paging: Query[Paging]
 ) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from soscience.api import selectors, serialise
 from soscience.api.auth import optional_token
 from soscience.api.pagination import paginate
 from soscience.api.schemas import (
+    ERRORS,
+    NOT_FOUND,
     CaseDetail,
     CaseFilters,
     CasePage,
-    Error,
     EventFilters,
     EventOut,
     EventPage,
@@ -27,10 +28,9 @@ from soscience.api.schemas import (
 from soscience.impact.figures import public_figures
 
 router = Router(auth=optional_token, tags=["public"])
-NOT_FOUND = {404: Error}
 
 
-@router.get("/missions/", response=MissionPage, operation_id="missions_list")
+@router.get("/missions/", response={200: MissionPage, **ERRORS}, operation_id="missions_list")
 def missions_list(
     request: HttpRequest, filters: Query[MissionFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def missions_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     return serialise.mission_detail(request, selectors.open_mission(pk))
 
 
-@router.get("/events/", response=EventPage, operation_id="events_list")
+@router.get("/events/", response={200: EventPage, **ERRORS}, operation_id="events_list")
 def events_list(
     request: HttpRequest, filters: Query[EventFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
@@ -62,13 +62,13 @@ def events_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     return serialise.event(request, selectors.published_event(slug))
 
 
-@router.get("/impact/", response=ImpactOut, operation_id="impact")
+@router.get("/impact/", response={200: ImpactOut, **ERRORS}, operation_id="impact")
 def impact(request: HttpRequest) -> dict[str, Any]:
     """The public impact page's aggregate figures."""
     return serialise.impact(public_figures())
 
 
-@router.get("/cases/", response=CasePage, operation_id="cases_list")
+@router.get("/cases/", response={200: CasePage, **ERRORS}, operation_id="cases_list")
 def cases_list(
     request: HttpRequest, filters: Query[CaseFilters], paging: Query[Paging]
 ) -> dict[str, Any]:

@@ -360,3 +360,9 @@ class JsonFeed(Schema):
     description: str
     language: str
     items: list[FeedItem]
+
+
+# What any operation may answer besides its success: a refused token, bad parameters, the
+# rate limit. Declared on each operation so the schema lists every status it can return.
+ERRORS: dict[int, type[Schema]] = {401: Error, 422: ValidationErrorOut, 429: Error}
+NOT_FOUND: dict[int, type[Schema]] = {404: Error, **ERRORS}
