@@ -320,6 +320,9 @@ LOGGING = {
 SOSCIENCE_DEFAULT_MAX_MISSION_WEEKS = 12
 SOSCIENCE_MAX_TEAM_SIZE = 12
 SOSCIENCE_MAX_HOURS_PER_WEEK = 35
+# API rate limits, requests per minute: per client address without a token, per token.
+SOSCIENCE_API_RATE_ANON = env_int("SOSCIENCE_API_RATE_ANON", 60)
+SOSCIENCE_API_RATE_TOKEN = env_int("SOSCIENCE_API_RATE_TOKEN", 600)
 
 
 def _check_production() -> None:

@@ -481,3 +481,15 @@ def test_the_tokens_page_is_for_signed_in_people(cast):
     response = Client().get(reverse("api:tokens"))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_behind_the_proxy_each_client_address_has_its_own_budget(cast, settings):
+    settings.SOSCIENCE_API_RATE_ANON = 1
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    first = {"HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert get("/impact/", **first).status_code == 200
+    assert get("/impact/", **first).status_code == 429
+    # A client cannot dodge the limit by sending its own X-Forwarded-For: the proxy's
+    # entry, the last one, counts.
+    assert get("/impact/", HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.7").status_code == 429
+    assert get("/impact/", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 200

@@ -45,6 +45,12 @@ class Caller:
 
 
 def client_address(request: HttpRequest) -> str:
+    """The caller's address. Behind the reverse proxy (production trusts its headers, see
+    SECURE_PROXY_SSL_HEADER) every request comes from the proxy: the address it appended last
+    to X-Forwarded-For is the client's; earlier entries are whatever the client sent."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
