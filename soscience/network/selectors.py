@@ -136,7 +136,7 @@ def _events(campus: Campus) -> list[Event]:
 def _links(campus: Campus) -> list[ShareLink]:
     links = (
         ShareLink.objects.filter(campus=campus)
-        .select_related("mission", "event", "created_by")
+        .select_related("mission", "event", "campus", "created_by")
         .order_by("-created_at", "-pk")
     )
     return list(with_counts(links)[:ROWS_SHOWN])

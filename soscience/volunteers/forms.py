@@ -16,14 +16,33 @@ from soscience.volunteers.selectors import skills_by_domain
 HOME_TAKEN = _("%(campus)s is already the home campus: untick “home campus” there first.")
 
 
+def _campus_date() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class CampusForm(forms.ModelForm):
     class Meta:
         model = Campus
-        fields = ["name", "short_name", "slug", "city", "country", "is_home", "is_active"]
+        fields = [
+            "name", "short_name", "slug", "city", "country", "is_home", "is_active",
+            "contact_name", "contact_email", "partnership_start", "partnership_end",
+        ]  # fmt: skip
         help_texts = {
             "short_name": _("As students say it, e.g. ESPCI."),
             "slug": _("Lower-case letters, digits and hyphens, used in addresses."),
+            "contact_name": _("The person the team calls at the school about the partnership."),
+            "partnership_end": _("Leave empty for a partnership with no end date."),
         }
+        widgets = {"partnership_start": _campus_date(), "partnership_end": _campus_date()}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("partnership_start"), cleaned.get("partnership_end")
+        if start and end and end <= start:
+            self.add_error(
+                "partnership_end", _("The end of the partnership must be after its start.")
+            )
+        return cleaned
 
     def clean_is_home(self) -> bool:
         is_home = self.cleaned_data["is_home"]

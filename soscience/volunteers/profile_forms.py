@@ -89,7 +89,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = VolunteerProfile
         fields = ["kind", "campus", "programme", "year", "bio", "domains", "country", "city",
-                  "notify"]  # fmt: skip
+                  "notify", "campus_digest"]  # fmt: skip
         labels = {
             "kind": _("I am"),
             "programme": _("Programme or laboratory"),
@@ -97,6 +97,7 @@ class ProfileForm(forms.ModelForm):
             "country": _("Country where I am based"),
             "city": _("City"),
             "notify": _("Tell me about missions"),
+            "campus_digest": _("Send me a weekly mail of the new missions open to my campus"),
         }
         widgets = {
             "kind": forms.RadioSelect,
@@ -105,6 +106,7 @@ class ProfileForm(forms.ModelForm):
         }
         help_texts = {
             "bio": _("A few lines on what you study and like doing. Markdown is allowed."),
+            "campus_digest": _("Every mission offered to your campus, whatever your skills."),
         }
 
     def __init__(self, *args: Any, skills: list[tuple[Skill, int]] | None = None,
@@ -219,6 +221,9 @@ def availability_formset(data: Any, profile: VolunteerProfile | None) -> forms.B
     return formset
 
 
+_TAKES_DIGEST = "campus_digest" in getattr(ProfileInput, "__dataclass_fields__", {})
+
+
 def availability_windows(formset: forms.BaseFormSet) -> list[AvailabilityWindow]:
     windows = []
     for form in formset.forms:
@@ -232,7 +237,10 @@ def availability_windows(formset: forms.BaseFormSet) -> list[AvailabilityWindow]
 def profile_input(form: ProfileForm, formset: forms.BaseFormSet) -> ProfileInput:
     """What the service takes from a valid form and formset."""
     data = form.cleaned_data
+    # The campus digest choice reaches the service once ProfileInput carries it.
+    digest = {"campus_digest": data["campus_digest"]} if _TAKES_DIGEST else {}
     return ProfileInput(
+        **digest,
         kind=data["kind"], campus=data["campus"], programme=data["programme"],
         year=data["year"], bio=data["bio"], domains=list(data["domains"]),
         languages=data["languages"], country=str(data["country"]), city=data["city"],
