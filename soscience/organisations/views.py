@@ -41,7 +41,8 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = OrganisationForm(request.POST, request.FILES)
     else:
-        form = OrganisationForm()
+        # A prospect's page links here with the organisation's name filled in.
+        form = OrganisationForm(initial={"name": request.GET.get("name", "")[:200]})
     if form.is_bound and form.is_valid():
         try:
             organisation = organisation_register(
