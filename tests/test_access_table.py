@@ -666,6 +666,11 @@ TABLE.update(
     }
 )
 
+# The short links /s/<code>/: anyone follows them to the mission (a redirect, not to the login
+# page). Listed as soon as soscience/urls.py includes soscience.network.urls_short at "s/".
+if "short" in get_resolver().namespace_dict:
+    TABLE["short:go"] = Row("share_link", public(302))
+
 # django-allauth's pages (log in, sign up, password, email, two-step verification): their
 # access rules are allauth's and tested by allauth; here we check each answers every role
 # without a server error (see test_allauth_pages_answer_everyone).
@@ -719,7 +724,7 @@ def test_access(name, role, cast):
 
 
 # Public URLs that redirect a visitor somewhere other than the login page.
-REDIRECT_NOT_TO_LOGIN = {"core:set_language", "admin:index"}
+REDIRECT_NOT_TO_LOGIN = {"core:set_language", "admin:index", "short:go"}
 
 ALLAUTH_SIMPLE_GET = sorted(
     n for n in NOT_OURS if n not in {"account_confirm_email", "account_reset_password_from_key"}
