@@ -36,8 +36,8 @@ def event_context(event: Event, *, with_link: bool) -> dict[str, object]:
 
 def tell(registration: Registration, template: str, *, language: str | None = None) -> None:
     """Render ``events/mail/<template>`` for the registration's person and queue it, in the
-    caller's transaction. Visitors get it in ``language`` (the one of their own request)
-    or the platform's default, and a signed link to cancel."""
+    caller's transaction. Visitors get it in ``language`` (the one of their own request),
+    else the one they registered in, and a signed link to cancel."""
     event = registration.event
     holds_place = registration.status == Registration.Status.CONFIRMED
     context = event_context(event, with_link=holds_place)
@@ -47,7 +47,8 @@ def tell(registration: Registration, template: str, *, language: str | None = No
         return
     token = tokens.cancel_token(registration)
     context["cancel_path"] = reverse("events:visitor_cancel", args=[token])
-    _mail_visitor(registration.email, template, context, language or settings.LANGUAGE_CODE)
+    language = language or registration.language or settings.LANGUAGE_CODE
+    _mail_visitor(registration.email, template, context, language)
 
 
 def send_confirmation_link(registration: Registration, *, language: str) -> None:

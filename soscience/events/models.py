@@ -75,6 +75,8 @@ class Registration(models.Model):
     )  # fmt: skip
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"))
+    # A visitor's language (of the request that registered them), for the later mails.
+    language = models.CharField(max_length=8, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
     # Whether the person holds a place once confirmed (visitors): decided at registration.
     created_at = models.DateTimeField(auto_now_add=True)

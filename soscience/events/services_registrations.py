@@ -110,7 +110,7 @@ def registration_request_visitor(
     if existing is None:
         registration = Registration.objects.create(
             event=event, name=name.strip()[:200], email=email, status=Status.UNCONFIRMED,
-            referral=referral,
+            referral=referral, language=language[:8],
         )  # fmt: skip
         messaging.send_confirmation_link(registration, language=language)
         return registration
