@@ -649,6 +649,9 @@ TABLE.update(
         "network:dashboard": Row("campus_slug", only((COORD, AMB), others=403)),
         "network:share_kit": Row("published", only((COORD, AMB), others=403)),
         "network:poster": Row("share_link", only((COORD, AMB))),
+        # the short link /s/<code>/: anyone follows it to the mission (a redirect, not to
+        # the login page)
+        "short:go": Row("share_link", public(302)),
         # prospecting: the coordination team's pipeline (403 for others: they may know the
         # team prospects); ambassadors suggest organisations and see the stage of theirs.
         # Empty forms come back (200)
@@ -665,11 +668,6 @@ TABLE.update(
         "admin:index": Row("", public(302)),
     }
 )
-
-# The short links /s/<code>/: anyone follows them to the mission (a redirect, not to the login
-# page). Listed as soon as soscience/urls.py includes soscience.network.urls_short at "s/".
-if "short" in get_resolver().namespace_dict:
-    TABLE["short:go"] = Row("share_link", public(302))
 
 # django-allauth's pages (log in, sign up, password, email, two-step verification): their
 # access rules are allauth's and tested by allauth; here we check each answers every role

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from soscience.accounts.roles import Role
@@ -25,22 +25,6 @@ from soscience.volunteers.profile_forms import _TAKES_DIGEST
 from tests.factories import CampusFactory, MissionFactory, UserFactory
 
 STRONG = "Tr3s-Secret-Filtre-42"
-
-# The short links live at the site's root (/s/<code>/). Until soscience/urls.py includes
-# them, these tests use the site's URLs plus that include.
-urlpatterns = [path("s/", include("soscience.network.urls_short"))]
-
-
-@pytest.fixture(autouse=True)
-def _short_links_at_root(settings):
-    try:
-        reverse("short:go", kwargs={"code": "x"})
-    except NoReverseMatch:
-        from soscience import urls
-
-        global urlpatterns
-        urlpatterns = [path("s/", include("soscience.network.urls_short")), *urls.urlpatterns]
-        settings.ROOT_URLCONF = __name__
 
 
 def text(response) -> str:

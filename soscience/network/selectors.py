@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from soscience.accounts.models import User
@@ -26,12 +26,8 @@ PAST_EVENTS_DAYS = 90
 
 
 def short_path(code: str) -> str:
-    """The short link's path, /s/<code>/ (the ``short`` URLs are included at the site's
-    root). Until they are, the same path is written out, so pages never break on it."""
-    try:
-        return reverse("short:go", kwargs={"code": code})
-    except NoReverseMatch:
-        return f"/s/{code}/"
+    """The short link's path, /s/<code>/ (the ``short`` URLs are at the site's root)."""
+    return reverse("short:go", kwargs={"code": code})
 
 
 def short_url(code: str) -> str:
