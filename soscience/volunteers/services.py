@@ -148,6 +148,7 @@ class ProfileInput:
     city: str = ""
     notify: str = VolunteerProfile.Notify.WEEKLY
     consent_matching: bool = False
+    campus_digest: bool = False
     skills: Sequence[tuple[Skill, int]] = ()
     skills_text: str = ""
     availabilities: Sequence[AvailabilityWindow] = ()
@@ -237,6 +238,7 @@ def profile_save(*, user: User, data: ProfileInput) -> ProfileSaved:
     profile.kind, profile.campus, profile.programme = data.kind, data.campus, data.programme
     profile.year, profile.bio, profile.languages = data.year, data.bio, list(data.languages)
     profile.country, profile.city, profile.notify = data.country, data.city, data.notify
+    profile.campus_digest = data.campus_digest
     if not data.consent_matching:
         profile.consent_matching_at = None
     elif profile.consent_matching_at is None:
