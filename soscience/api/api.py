@@ -119,5 +119,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    logger.error("API error on %s", request.path)
+    logger.error("API error on %s", request.path, exc_info=exc)
     return error(request, 500, "server_error", _("Something went wrong on our side."))
