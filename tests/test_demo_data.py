@@ -23,6 +23,7 @@ from soscience.certificates.models import Certificate
 from soscience.closing.models import ClosingNote, OrganisationSurvey, VolunteerSurvey
 from soscience.closing.services_followup import add_months
 from soscience.core.models import InternalNote, OutgoingMail, PlatformSettings
+from soscience.events.models import Event, Registration
 from soscience.execution.models import (
     EquipmentRequest,
     HoursEntry,
@@ -31,11 +32,14 @@ from soscience.execution.models import (
     UpdateReply,
 )
 from soscience.execution.models_deliverables import Deliverable
+from soscience.groups.models import GroupMember, GroupPost, WorkingGroup
 from soscience.missions.models import Mission, MissionEvent, MissionOrderVersion
 from soscience.needs.models import Need, NeedEvent
+from soscience.network.models import Referral, ShareLink
 from soscience.notifications.models import Notification
 from soscience.organisations.models import Membership, Organisation, OrganisationEvent
-from soscience.volunteers.models import Campus
+from soscience.prospects.models import ContactLog, Prospect
+from soscience.volunteers.models import Ambassadorship, Campus, VolunteerProfile
 
 PASSWORD = "soscience-demo"
 ACCOUNTS = {
@@ -49,7 +53,9 @@ COUNTED = (
     User, Campus, Organisation, Membership, OrganisationEvent, Need, NeedEvent, Mission,
     MissionEvent, MissionOrderVersion, InternalNote, Application, TeamMember, Milestone,
     ProgressUpdate, UpdateReply, EquipmentRequest, HoursEntry, Deliverable, Notification,
-    OrganisationSurvey, VolunteerSurvey, ClosingNote, Certificate, Case,
+    OrganisationSurvey, VolunteerSurvey, ClosingNote, Certificate, Case, Ambassadorship,
+    VolunteerProfile, Event, Registration, ShareLink, Referral, WorkingGroup, GroupMember,
+    GroupPost, Prospect, ContactLog,
 )  # fmt: skip
 RUNNING = "Capteur de niveau pour les réservoirs des lave-mains de Thiès"
 CLOSED_WEST_AFRICA = "Lave-mains à pédale pour les écoles de Thiès"
@@ -86,6 +92,14 @@ def test_loading_twice_changes_nothing(db):
     assert first["Case"] == 2
     assert first["OrganisationSurvey"] == 2
     assert first["VolunteerSurvey"] == 4
+    # The campus network: three events, the ambassador's link and what it brought, one
+    # working group, four prospects.
+    assert first["Event"] == 3
+    assert first["ShareLink"] == 1
+    assert first["Referral"] == 4
+    assert first["WorkingGroup"] == 1
+    assert first["GroupPost"] == 2
+    assert first["Prospect"] == 4
 
 
 def test_loading_keeps_what_the_team_changed(demo):
@@ -323,3 +337,61 @@ def test_the_coordinator_dashboard_has_figures(demo, settings):
     # Léa (running and closed missions) and Inès (both closed missions) came back.
     assert data.volunteers.returning == 2
     assert data.lead_times.need_to_publication > 0
+
+
+# The campus network (issue 6): what the ambassador, the volunteer and the coordinator see.
+
+CONFERENCE = "Conférence : des capteurs bon marché au service des écoles"
+
+
+def test_the_network_is_alive_for_the_ambassador_and_the_volunteer(demo):
+    today = timezone.localdate()
+    events = Client().get(reverse("events:list")).content.decode()
+    assert "Conférence : des capteurs bon marché" in events
+    assert "Atelier en ligne : décrire un besoin scientifique" in events
+    assert "Soirée de rentrée" not in events  # over: on the past events' page
+    conference = Event.objects.get(title=CONFERENCE)
+    assert conference.campus.slug == "estp"
+    assert 14 <= (timezone.localdate(conference.starts_at) - today).days <= 28
+    assert conference.registrations.filter(user__email="benevole@soscience.test").exists()
+    past = Event.objects.get(title__startswith="Soirée de rentrée")
+    assert timezone.localdate(past.ends_at) < today
+    attended = past.registrations.filter(status=Registration.Status.CONFIRMED)
+    assert sorted(attended.values_list("attended", flat=True)) == [False, True, True]
+
+    # The ambassador's campus dashboard: the partnership and his link's counts.
+    client = logged_in("ambassadeur@soscience.test")
+    response = client.get(reverse("network:dashboard", kwargs={"slug": "estp"}))
+    assert response.status_code == 200
+    assert "Groupe des élèves de génie mécanique" in response.content.decode()
+    (link,) = response.context["board"].links
+    assert (link.visits, link.applications, link.registrations) == (2, 1, 1)
+    assert CONFERENCE in response.content.decode()
+    campus = Campus.objects.get(slug="estp")
+    assert campus.contact_name
+    assert campus.partnership_start < today
+
+    # The working group, for its member the demo volunteer, around the hardest mission.
+    groups = logged_in("benevole@soscience.test").get(reverse("groups:list")).content.decode()
+    assert "Étalonner des capteurs d&#x27;air bon marché" in groups
+    group = WorkingGroup.objects.get()
+    assert group.mission.title == "Réseau de capteurs de qualité de l'air à bas coût"
+    assert group.skills.count() == group.mission.skill_needs.count()
+
+
+def test_the_coordinator_follows_four_prospects(demo, settings):
+    settings.SOSCIENCE_MFA_REQUIRED_ROLES = []
+    page = logged_in("coordination@soscience.test").get(reverse("prospects:pipeline"))
+    html = page.content.decode()
+    for name in ("Bunot Boards", "Fablab solidaire de Cachan", "La Halte", "Val de Bièvre"):
+        assert name in html
+    stages = dict(Prospect.objects.values_list("name", "stage"))
+    assert len(set(stages.values())) == 4
+    registered = Prospect.objects.get(stage=Prospect.Stage.REGISTERED)
+    assert registered.organisation.name == "Bunot Boards"
+    assert Prospect.objects.get(stage=Prospect.Stage.DECLINED).decline_reason
+    due = Prospect.objects.get(next_action_on=timezone.localdate())
+    assert due.next_action
+    # The daily reminder was given while loading: no mail leaves the demo later.
+    assert due.reminded_for == due.next_action_on
+    assert all(prospect.contacts.count() >= 2 for prospect in Prospect.objects.all())

@@ -43,6 +43,8 @@ from soscience.core.demo.content import (
     RunSpec,
 )
 from soscience.core.demo.content_closed import CLOSED_MISSIONS, CLOSED_NEEDS, CLOSED_VOLUNTEERS
+from soscience.core.demo.content_network import STUDENT
+from soscience.core.demo.network import NetworkLoad
 from soscience.core.demo.running import MissionRun
 from soscience.core.models import Domain, InternalNote, OutgoingMail, PlatformSettings
 from soscience.core.services import note_add
@@ -146,6 +148,9 @@ class DemoLoader:
                 self.close(mission, spec.closed)
         for kind, key, body in NOTES:
             self.note(kind, key, body)
+        # The campus network (issue 6), once the missions it relays exist (network.py).
+        self.user(*STUDENT, Role.VOLUNTEER)
+        NetworkLoad(self.users, self.created).run()
         return self.created
 
     # --- people and places -------------------------------------------------------------
