@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from soscience.volunteers.models import Campus
 
@@ -17,9 +18,10 @@ class Event(models.Model):
         ORGANISATIONS = "organisations", _("Organisations")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
+        # A context of their own: in French an event is masculine (publié, annulé).
+        DRAFT = "draft", pgettext_lazy("event status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("event status", "Published")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(max_length=120, unique=True)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 
 class Prospect(models.Model):
     class Stage(models.TextChoices):
-        IDENTIFIED = "identified", _("Identified")
-        CONTACTED = "contacted", _("Contacted")
-        INTERESTED = "interested", _("Interested")
-        REGISTERED = "registered", _("Registered")
-        DECLINED = "declined", _("Declined")
+        # A context of their own: in French a prospect is a "structure" (feminine).
+        IDENTIFIED = "identified", pgettext_lazy("prospect stage", "Identified")
+        CONTACTED = "contacted", pgettext_lazy("prospect stage", "Contacted")
+        INTERESTED = "interested", pgettext_lazy("prospect stage", "Interested")
+        REGISTERED = "registered", pgettext_lazy("prospect stage", "Registered")
+        DECLINED = "declined", pgettext_lazy("prospect stage", "Declined")
 
     class Source(models.TextChoices):
         AMBASSADOR = "ambassador", _("Ambassador")
