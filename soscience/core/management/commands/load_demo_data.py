@@ -19,6 +19,7 @@ from django.db import transaction
 
 from soscience.core.demo.content import DEMO_PASSWORD, ORGANISATIONS, ROLE_ACCOUNTS
 from soscience.core.demo.content_closed import CLOSED_VOLUNTEERS
+from soscience.core.demo.content_network import STUDENT
 from soscience.core.demo.loader import DemoLoader, mail_kept_local
 from soscience.core.errors import DomainError
 
@@ -80,7 +81,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  (and {others} other organisation representatives, *@soscience.test, same password)"
         )
-        students = ", ".join(email for email, _name in CLOSED_VOLUNTEERS)
-        self.stdout.write(f"  (and the volunteers of the closed missions: {students})")
+        students = ", ".join(email for email, _name in [*CLOSED_VOLUNTEERS, STUDENT])
+        self.stdout.write(f"  (and the demo's other volunteers: {students})")
         self.stdout.write("")
         self.stdout.write(f"Open {url}")
