@@ -526,3 +526,30 @@ def test_only_the_team_sees_the_link_to_manage_the_event(cast):
     )
     assert "Manage the event" in coordinator_page
     assert "Manage the event" not in volunteer_page
+
+
+def test_a_visitor_promoted_later_is_told_in_the_language_they_registered_in(
+    cast, django_capture_on_commit_callbacks
+):
+    from soscience.events.services_registrations import (
+        registration_cancel,
+        registration_confirm_visitor,
+        registration_register_user,
+        registration_request_visitor,
+    )
+
+    event = make_event(cast, capacity=1)
+    place = registration_register_user(event=event, user=cast.volunteer)
+    visitor = registration_request_visitor(
+        event=event, name="Awa", email="awa@example.org", language="fr"
+    )
+    registration_confirm_visitor(registration=visitor, language="fr")
+    visitor.refresh_from_db()
+    assert (visitor.status, visitor.language) == (Registration.Status.WAITING, "fr")
+
+    # The volunteer gives up the place during a request in English: Awa is told in French.
+    _, mails = sent(django_capture_on_commit_callbacks,
+                    lambda: registration_cancel(registration=place))  # fmt: skip
+    [promoted] = [m for m in mails if m.to == ["awa@example.org"]]
+    assert not promoted.subject.startswith("A place freed up for you")
+    assert "Awa" in promoted.body
