@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "soscience.groups",
     "soscience.prospects",
     "soscience.api",
+    "soscience.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

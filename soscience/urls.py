@@ -28,5 +28,6 @@ urlpatterns = [
     path("groups/", include("soscience.groups.urls")),
     path("prospects/", include("soscience.prospects.urls")),
     path("api/", include("soscience.api.urls")),
+    path("privacy/", include("soscience.privacy.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -255,6 +255,7 @@ def test_coordinator_changes_the_maximum_mission_duration(cast):
 RULES = {
     "max_mission_weeks": 12, "answer_within_days": 7, "stall_after_days": 14,
     "hourly_rate": "15.00", "followup_first_months": 6, "followup_second_months": 12,
+    "inactive_years_before_anonymising": 3,
 }  # fmt: skip
 
 

@@ -233,6 +233,7 @@ def test_the_maximum_duration_follows_the_platform_settings(cast):
             "hourly_rate": "15",
             "followup_first_months": "6",
             "followup_second_months": "12",
+            "inactive_years_before_anonymising": "3",
         },
     )
     assert response.status_code == 302

@@ -44,6 +44,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # GDPR retention: the inactivity warning sent, and when the account was anonymised
+    # (erased on request or after long inactivity); its rows stay for others' records.
+    retention_warned_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

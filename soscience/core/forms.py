@@ -11,6 +11,7 @@ PLATFORM_RULES = (
     "hourly_rate",
     "followup_first_months",
     "followup_second_months",
+    "inactive_years_before_anonymising",
 )
 
 

@@ -100,6 +100,11 @@ class PlatformSettings(models.Model):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    inactive_years_before_anonymising = models.PositiveSmallIntegerField(
+        _("years of inactivity before a volunteer's account is anonymised"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
 
     class Meta:
         verbose_name = _("platform settings")
