@@ -72,3 +72,14 @@ def cast(db) -> Cast:
         organisation=organisation,
         other_organisation=other_organisation,
     )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the trust suites checked (tests/tally.py)."""
+    from tests.tally import COUNTS
+
+    if not COUNTS:
+        return
+    terminalreporter.section("what was checked")
+    for name, count in sorted(COUNTS.items()):
+        terminalreporter.write_line(f"{name}: {count:,}")

@@ -21,6 +21,7 @@ from soscience.missions.services import mission_submit_for_approval
 from soscience.needs.models import Need
 from tests.conftest import ROLES_OF_CAST
 from tests.factories import CampusFactory, MissionFactory, NeedFactory
+from tests.tally import tally
 
 ANON, COORD, SUP, MEMBER, OTHER, VOL, OVOL, AMB = ROLES_OF_CAST
 EVERYONE = ROLES_OF_CAST
@@ -719,6 +720,7 @@ def test_access(name, role, cast):
     )
     if role is None and expected == 302 and name not in REDIRECT_NOT_TO_LOGIN:
         assert response["Location"].startswith("/accounts/login/"), response["Location"]
+    tally("access table: URL x role checks")
 
 
 # Public URLs that redirect a visitor somewhere other than the login page.
