@@ -52,7 +52,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 PRODUCTION = env_str("SOSCIENCE_ENV", "local") == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
-_DEV_SECRET = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
+_DEV_SECRET = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105  # nosec B105  # dev only; production requires SECRET_KEY
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -191,7 +191,7 @@ ACCOUNT_FORMS = {"signup": "soscience.accounts.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105  # a rate limit, not a password
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SoScience"

@@ -14,7 +14,7 @@ from soscience.accounts.models import User
 from soscience.api.models import ApiToken
 from soscience.core.errors import DomainError, TransitionRefused
 
-TOKEN_PREFIX = "sos_"  # noqa: S105 (a marker, not a secret)
+TOKEN_PREFIX = "sos_"  # noqa: S105  # nosec B105  # a marker, not a secret
 # Characters of the key kept in clear so a person recognises their token in the list.
 SHOWN_CHARS = 12
 MAX_LIVE_TOKENS = 10

@@ -24,7 +24,7 @@ from soscience.needs.services import need_submit
 from soscience.organisations.models import Membership
 
 # The salt keeps these tokens from being valid anywhere else the secret key signs things.
-TOKEN_SALT = "soscience.closing.followup"  # noqa: S105 (a namespace, not a secret)
+TOKEN_SALT = "soscience.closing.followup"  # noqa: S105  # nosec B105  # a namespace, not a secret
 # Long enough to answer after holidays and the reminder; each mail carries a fresh token.
 TOKEN_MAX_AGE = dt.timedelta(days=90)
 # A need's problem is limited to this length (needs.models.Need.problem).

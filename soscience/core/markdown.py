@@ -23,4 +23,4 @@ def render_markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
+    return mark_safe(clean)  # noqa: S308  # nosec B308 B703  # nh3 has just sanitised it

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import pickle
+import pickle  # nosec B403  # only reads index files our own worker wrote (see _read)
 import threading
 import time
 import uuid
@@ -77,7 +77,7 @@ def _read(name: str) -> engine.Index | None:
     try:
         with (_directory() / name).open("rb") as source:
             # Our own worker wrote this file, in a directory only the platform writes to.
-            index = pickle.load(source)  # noqa: S301
+            index = pickle.load(source)  # noqa: S301  # nosec B301  # our own worker's file
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
         logger.warning("Matching index %s could not be read; it will be rebuilt.", name)
         return None

@@ -69,4 +69,4 @@ def mission_jsonld(mission: Mission) -> SafeString:
     text from the mission can close the script element or open another tag."""
     text = json.dumps(mission_jsonld_data(mission), cls=DjangoJSONEncoder, ensure_ascii=False)
     escaped = text.translate(_json_script_escapes)
-    return mark_safe(f'<script type="application/ld+json">{escaped}</script>')  # noqa: S308
+    return mark_safe(f'<script type="application/ld+json">{escaped}</script>')  # noqa: S308  # nosec B308 B703  # JSON escaped above

@@ -12,7 +12,7 @@ from soscience.organisations.models import Organisation
 
 # DEMO ONLY. Known to everyone who reads the README or the terminal: the command refuses
 # to run in production, and these accounts must never exist on a real platform.
-DEMO_PASSWORD = "soscience-demo"  # noqa: S105
+DEMO_PASSWORD = "soscience-demo"  # noqa: S105  # nosec B105  # demo only, public by design
 
 COORDINATOR = "coordination@soscience.test"
 SUPERVISOR = "encadrant@soscience.test"
