@@ -387,6 +387,8 @@ TABLE.update(
         "core:dashboard": Row("", signed_in()),
         "core:note_add": Row("note", coordinators(302), method="post"),
         "core:platform_settings": Row("", coordinators()),
+        # privacy: the audit log is the coordination team's (others may know it exists: 403)
+        "privacy:audit": Row("", coordinators()),
         # accounts
         "accounts:preferences": Row("", signed_in()),
         "accounts:team": Row("", coordinators()),
