@@ -9,18 +9,25 @@ from soscience.accounts.models import Invitation, User
 from soscience.accounts.roles import TEAM_ROLES, Role
 from soscience.core.errors import DomainError
 from soscience.core.mail import mail_user
+from soscience.privacy.audit import Action, audit
 
 
-def role_grant(*, user: User, role: Role) -> None:
-    """Give ``user`` a group-based role (idempotent)."""
+def role_grant(*, user: User, role: Role, by: User | None = None) -> None:
+    """Give ``user`` a group-based role (idempotent). ``by``: who gave it, for the audit log
+    (None: the platform), which records only a real change."""
     group, _created = Group.objects.get_or_create(name=role.value)
-    user.groups.add(group)
+    if not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+        audit(Action.ROLE_GRANTED, actor=by, target=user, detail={"role": role.value})
     user.__dict__.pop("roles", None)
 
 
-def role_revoke(*, user: User, role: Role) -> None:
-    """Take a group-based role away from ``user`` (idempotent)."""
-    user.groups.remove(*Group.objects.filter(name=role.value))
+def role_revoke(*, user: User, role: Role, by: User | None = None) -> None:
+    """Take a group-based role away from ``user`` (idempotent, audited as ``role_grant``)."""
+    groups = list(user.groups.filter(name=role.value))
+    if groups:
+        user.groups.remove(*groups)
+        audit(Action.ROLE_REVOKED, actor=by, target=user, detail={"role": role.value})
     user.__dict__.pop("roles", None)
 
 
@@ -28,7 +35,7 @@ def user_after_signup(*, user: User, joining_as: str) -> None:
     """Roles given at sign-up: a volunteer says so; an organisation member becomes one by
     registering (or joining) an organisation."""
     if joining_as == "volunteer":
-        role_grant(user=user, role=Role.VOLUNTEER)
+        role_grant(user=user, role=Role.VOLUNTEER, by=user)
 
 
 @transaction.atomic
@@ -75,7 +82,7 @@ def invitation_accept(
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     elif user.email.lower() != invitation.email:
         raise DomainError(_("This invitation was sent to another address."))
-    role_grant(user=user, role=Role(invitation.role))
+    role_grant(user=user, role=Role(invitation.role), by=invitation.invited_by)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

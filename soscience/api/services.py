@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from soscience.accounts.models import User
 from soscience.api.models import ApiToken
 from soscience.core.errors import DomainError, TransitionRefused
+from soscience.privacy.audit import Action, audit
 
 TOKEN_PREFIX = "sos_"  # noqa: S105  # nosec B105  # a marker, not a secret
 # Characters of the key kept in clear so a person recognises their token in the list.
@@ -55,6 +56,7 @@ def token_create(*, user: User, name: str, valid_days: int | None) -> tuple[ApiT
         user=user, name=name[:100], prefix=key[:SHOWN_CHARS], key_hash=hash_key(key),
         expires_at=expires_at,
     )  # fmt: skip
+    audit(Action.TOKEN_CREATED, actor=user, target=token, detail={"expires_at": expires_at})
     return token, key
 
 
@@ -68,6 +70,7 @@ def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
         raise TransitionRefused(_("This token was already revoked."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    audit(Action.TOKEN_REVOKED, actor=by, target=token)
     return token
 
 

@@ -27,6 +27,7 @@ from soscience.core.errors import DomainError, TransitionRefused
 from soscience.matching.services import team_changed as matching_team_changed
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
+from soscience.privacy.audit import Action, audit
 from soscience.volunteers.models import VolunteerProfile
 
 Status = Application.Status
@@ -311,6 +312,7 @@ def application_select(*, application: Application, by: User, role: str) -> Team
     _decide(application, by, Status.SELECTED)
     role_label = str(TeamMember.Role(role).label)
     _event(application, by, ApplicationEvent.Kind.SELECTED, role_label)
+    audit(Action.APPLICATION_SELECTED, actor=by, target=application, detail={"role": role})
     # The matching index knows who is busy when: mark it stale in this same transaction
     # (its rebuild is queued on commit).
     matching_team_changed(volunteer_id=application.volunteer_id)
@@ -336,6 +338,7 @@ def application_decline(
     detail = detail.strip()
     _decide(application, by, Status.DECLINED, reason=reason, reason_detail=detail)
     _event(application, by, ApplicationEvent.Kind.DECLINED, detail)
+    audit(Action.APPLICATION_DECLINED, actor=by, target=application, detail={"reason": reason})
     notify(
         application.volunteer, MAIL + "declined",
         {"mission": application.mission.title,

@@ -26,6 +26,7 @@ from soscience.core.errors import DomainError, TransitionRefused
 from soscience.execution.models import HoursEntry
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
+from soscience.privacy.audit import Action, audit
 
 ZERO = Decimal("0.00")
 LANGUAGES = ("fr", "en")
@@ -115,6 +116,10 @@ def _create(
         end_date=mission.end_date, hours=validated,
         skills=_skills(mission, volunteer, language), issued_by=by, replaces=replaces,
     )  # fmt: skip
+    audit(
+        Action.CERTIFICATE_REISSUED if replaces else Action.CERTIFICATE_ISSUED, actor=by,
+        target=certificate, detail={"replaces": replaces.code} if replaces else None,
+    )  # fmt: skip
     context = {"mission": certificate.mission_title, "code": certificate.code}
     template = "certificates/mail/reissued" if replaces else "certificates/mail/issued"
     notify(volunteer, template, context, url=reverse("certificates:mine"))
@@ -194,6 +199,7 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     """Revoke a certificate: its verification page says so from now on."""
     certificate = _locked_certificate(certificate)
     _revoke(certificate, by, reason)
+    audit(Action.CERTIFICATE_REVOKED, actor=by, target=certificate, detail={"reason": reason})
     context = {"mission": certificate.mission_title, "code": certificate.code, "reason": reason}
     notify(
         certificate.volunteer, "certificates/mail/revoked", context,

@@ -10,6 +10,7 @@ from soscience.accounts.models import User
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError
 from soscience.core.models import InternalNote, PlatformSettings
+from soscience.privacy.audit import Action, audit
 
 
 @transaction.atomic
@@ -34,6 +35,7 @@ def platform_settings_update(*, by: User, rules: dict[str, Any]) -> PlatformSett
     if not is_coordinator(by):
         raise DomainError(_("Only coordinators can change the platform rules."))
     config = PlatformSettings.load()
+    changed = {name: [getattr(config, name), value] for name, value in rules.items()}
     for name, value in rules.items():
         setattr(config, name, value)
     if config.followup_second_months <= config.followup_first_months:
@@ -43,4 +45,10 @@ def platform_settings_update(*, by: User, rules: dict[str, Any]) -> PlatformSett
         )
     config.full_clean()
     config.save()
+    audit(Action.SETTINGS_CHANGED, actor=by, target=config, detail=_differences(changed))
     return config
+
+
+def _differences(changed: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The rules whose value changed, as ``[before, after]`` (the audit log's detail)."""
+    return {name: pair for name, pair in changed.items() if pair[0] != pair[1]}

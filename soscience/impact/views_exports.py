@@ -19,6 +19,7 @@ from soscience.impact import exports, figures
 from soscience.impact.access import dashboard_access
 from soscience.impact.forms import FiltersForm
 from soscience.impact.report import annual_report, report_pdf
+from soscience.privacy.audit import Action, audit
 
 
 def _filters(request: HttpRequest) -> tuple[FiltersForm, figures.Filters]:
@@ -62,6 +63,8 @@ def table(request: HttpRequest, table: str, fmt: str) -> StreamingHttpResponse |
         raise Http404
     _form, filters = _filters(request)
     chosen = exports.TABLES[table]
+    detail = {"table": table, "format": fmt, "filters": _query(filters)}
+    audit(Action.EXPORT_DOWNLOADED, actor=request.user, detail=detail, request=request)
     if fmt == "csv":
         return exports.csv_response(chosen, filters)
     return exports.xlsx_response(chosen, filters)
@@ -73,6 +76,8 @@ def report(request: HttpRequest, year: str) -> HttpResponse:
     dashboard_access(request.user)
     _form, filters = _filters(request)
     pdf = report_pdf(annual_report(replace(filters, year=int(year))))
+    detail = {"report": year, "filters": _query(filters)}
+    audit(Action.EXPORT_DOWNLOADED, actor=request.user, detail=detail, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="soscience-impact-{year}.pdf"'
     return response

@@ -21,6 +21,7 @@ from soscience.organisations.models import (
     Organisation,
     OrganisationEvent,
 )
+from soscience.privacy.audit import Action, audit
 
 EDITABLE_FIELDS = (
     "name", "legal_form", "country", "city", "website", "social_mission", "beneficiaries",
@@ -89,6 +90,12 @@ def organisation_update(
     return organisation
 
 
+_ORG_ACTIONS = {
+    Organisation.Status.VERIFIED: Action.ORGANISATION_VERIFIED,
+    Organisation.Status.REJECTED: Action.ORGANISATION_REJECTED,
+}
+
+
 def _decide(
     *, organisation: Organisation, by: User, status: str, kind: str, reason: str
 ) -> Organisation:
@@ -103,6 +110,7 @@ def _decide(
     organisation.reviewed_at = timezone.now()
     organisation.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
     OrganisationEvent.objects.create(organisation=organisation, actor=by, kind=kind, detail=reason)
+    audit(_ORG_ACTIONS[status], actor=by, target=organisation, detail={"reason": reason})
     _mail_members(
         organisation,
         "organisations/mail/decision",
