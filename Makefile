@@ -31,13 +31,14 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git -
 	--ignore=tests
 
 .PHONY: help run test bench lint fmt messages clean assets translations debian-test-packages \
-	debian-run-packages
+	debian-run-packages audit
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
 	@echo "make test      install test tools, run the suite on SQLite, on PostgreSQL, then the browser tests"
 	@echo "make bench     run the benchmarks and print their figures (matching: 100,000 volunteers; platform: outbox, impact figures, exports)"
 	@echo "make lint      ruff check and ruff format --check"
+	@echo "make audit     bandit, pip-audit (where its data is reachable) and the SBOM var/sbom.json"
 	@echo "make fmt       fix what ruff can and format the code"
 	@echo "make messages  update the French and English catalogues (soscience/locale)"
 	@echo "make assets    install the front-end packages and copy them into var/assets (for collectstatic)"
@@ -57,6 +58,18 @@ bench: $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Supply chain (docs/supply-chain.md): bandit must be clean (exceptions justified in place with
+# # nosec), pip-audit fails on a known vulnerability and skips without its data, and a
+# CycloneDX SBOM of the installed environment is written to var/sbom.json.
+audit: $(TEST_STAMP)
+	$(VENV)/bin/bandit -c pyproject.toml -r soscience --quiet --severity-level low
+	@echo "bandit: no issue in soscience/"
+	$(PY) scripts/pip_audit.py
+	@mkdir -p var
+	$(VENV)/bin/cyclonedx-py environment --pyproject pyproject.toml --of JSON \
+		--output-reproducible -o var/sbom.json $(VENV)
+	@echo "SBOM (CycloneDX JSON): var/sbom.json"
 
 fmt: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --fix .
