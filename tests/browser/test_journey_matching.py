@@ -125,7 +125,7 @@ def volunteer_fills_profile(volunteer: Actor, shots: Path) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("My volunteer profile")
 
     page.get_by_role("group", name=re.compile("^I am")).get_by_label("Student", exact=True).check()
-    page.get_by_label("Campus").select_option(label="ESPCI Paris")
+    page.get_by_label("Campus", exact=True).select_option(label="ESPCI Paris")
     page.get_by_label("Programme or laboratory").fill("Chemical engineering")
     page.get_by_label("Year of study").fill("2")
     page.get_by_label("About me").fill(
