@@ -198,7 +198,8 @@ MFA_TOTP_ISSUER = "SoScience"
 # Roles for which a TOTP device is mandatory. Off by default on a developer's laptop
 # (make run) so the demo accounts work at once; always on in production.
 SOSCIENCE_MFA_REQUIRED_ROLES = env_list(
-    "SOSCIENCE_MFA_REQUIRED_ROLES", [] if DEBUG and not PRODUCTION else ["coordinator"]
+    "SOSCIENCE_MFA_REQUIRED_ROLES",
+    [] if DEBUG and not PRODUCTION else ["coordinator", "supervisor"],
 )
 
 LANGUAGE_CODE = "fr"
@@ -300,6 +301,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# The header only allows the domain onto browsers' preload list (submitting it is a separate,
+# deliberate step at hstspreload.org); SECURE_HSTS_PRELOAD=false for a domain that must not.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 
 COUNTRIES_FIRST = ["FR", "SN", "CI", "BF", "ML", "BJ", "TG", "CM", "PH"]
