@@ -4,6 +4,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# Read by tests/test_migrations_safety.py (no effect on the migration).
+SAFETY_NOTE = (
+    "The index notification_awaiting_digest is built without CONCURRENTLY: this migration is part "
+    "of the first release (none was deployed before it), so notifications_notification is empty "
+    "when it runs. On a live table it would be AddIndexConcurrently in a non-atomic migration."
+)
+
 
 class Migration(migrations.Migration):
 
