@@ -26,7 +26,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     """Name and language; links to the email, password and two-step verification pages."""
     user = request.user
     if request.method == "POST" and request.POST.get("action") == "become_volunteer":
-        role_grant(user=user, role=Role.VOLUNTEER)  # type: ignore[arg-type]
+        role_grant(user=user, role=Role.VOLUNTEER, by=user)  # type: ignore[arg-type]
         messages.success(request, _("You are now a volunteer: find a mission that suits you."))
         return redirect("core:dashboard")
     form = PreferencesForm(request.POST or None, instance=user)
