@@ -672,6 +672,18 @@ TABLE.update(
     }
 )
 
+# Personal data (issue 7): the notice is public; my data and erasure are each person's own
+# (the coordinator and the organisation's only member see why they cannot erase: 200); the
+# processing register is the coordination team's.
+TABLE.update(
+    {
+        "privacy:notice": Row("", public()),
+        "privacy:export": Row("", signed_in()),
+        "privacy:erase": Row("", signed_in()),
+        "privacy:register": Row("", coordinators()),
+    }
+)
+
 # django-allauth's pages (log in, sign up, password, email, two-step verification): their
 # access rules are allauth's and tested by allauth; here we check each answers every role
 # without a server error (see test_allauth_pages_answer_everyone).

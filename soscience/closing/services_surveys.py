@@ -18,6 +18,7 @@ from soscience.core.errors import DomainError, TransitionRefused
 from soscience.execution.access import is_supervisor, is_team_member
 from soscience.missions.models import Mission
 from soscience.organisations.access import is_member
+from soscience.privacy.consents import survey_consents_record
 from soscience.volunteers.models import Skill, VolunteerSkill
 
 SURVEY_OPEN = (Mission.Status.ACCEPTED, Mission.Status.CLOSED)
@@ -76,6 +77,7 @@ def organisation_survey_answer(
         raise TransitionRefused(_("Your organisation has already answered this survey."))
     _check_org_answers(worked, applied, not_applied_why, local_impact, beneficiaries,
                        recommend, testimonial, testimonial_consent)  # fmt: skip
+    survey_consents_record(user=by, testimonial=testimonial_consent, case=case_consent)
     try:
         with transaction.atomic():  # two members answering at once: the database says no
             return OrganisationSurvey.objects.create(

@@ -20,6 +20,7 @@ from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError
 from soscience.core.models import Domain
 from soscience.notifications.services import notify
+from soscience.privacy.consents import profile_consents_record
 from soscience.volunteers.languages import WorkingLanguage
 from soscience.volunteers.models import (
     Ambassadorship,
@@ -235,6 +236,9 @@ def profile_save(*, user: User, data: ProfileInput) -> ProfileSaved:
     (recorded with its date; withdrawing it clears the date). Gives the volunteer role."""
     profile, _created = VolunteerProfile.objects.select_for_update().get_or_create(user=user)
     _check_profile(data, profile)
+    profile_consents_record(
+        profile=profile, matching=data.consent_matching, digest=data.campus_digest
+    )
     profile.kind, profile.campus, profile.programme = data.kind, data.campus, data.programme
     profile.year, profile.bio, profile.languages = data.year, data.bio, list(data.languages)
     profile.country, profile.city, profile.notify = data.country, data.city, data.notify
