@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import io
+import warnings
 import zipfile
 from pathlib import PurePath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 # content type -> extensions accepted for it
 DOCUMENT_TYPES = {
@@ -52,7 +58,101 @@ def validate_document(upload: UploadedFile, *, allowed: dict[str, set[str]] | No
             % {"ext": extension or "-", "kind": kind.extension.upper()},
             code="bad_extension",
         )
+    check_image(upload, kind.mime)
     return kind.mime
+
+
+# Images are decoded and written again before they are stored (reencode_image): what is
+# kept is the picture, not the bytes sent. That drops EXIF (GPS position, camera serial),
+# XMP and comments, and anything hidden after or inside the image (an HTML page or a ZIP
+# glued to a PNG: a "polyglot"). Above this many pixels the decoding itself is the attack
+# (a "decompression bomb": a few kilobytes that expand to gigabytes in memory).
+IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _("This image is too large (more than %(n)d million pixels).")
+        % {"n": MAX_IMAGE_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
+def _damaged() -> ValidationError:
+    return ValidationError(_("This image is damaged."), code="bad_image")
+
+
+def _open_image(upload: File, content_type: str) -> Image.Image:
+    """The image, its size checked before any pixel is decoded; ValidationError if the bytes
+    are not an image of the type found in them. Pillow reads a copy: closing an image may
+    close the file it read, and the upload is still needed."""
+    upload.seek(0)
+    data = io.BytesIO(upload.read())
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(data, formats=[IMAGE_FORMATS[content_type]])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (OSError, ValueError, SyntaxError):
+        raise _damaged() from None
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        image.close()
+        raise _too_many_pixels()
+    return image
+
+
+def _decoded(image: Image.Image) -> Image.Image:
+    """A copy of the pixels. A picture cut short keeps what could be read (as a browser shows
+    it): only those pixels are written again, so nothing of the rest survives."""
+    # On a broken stream the pixels decoded so far are in the image; the copy takes them.
+    with contextlib.suppress(OSError, ValueError, SyntaxError):
+        image.load()
+    try:
+        return image.copy()
+    except (OSError, ValueError, SyntaxError, AttributeError):
+        raise _damaged() from None
+
+
+def check_image(upload: File, content_type: str) -> None:
+    """For an image type: ValidationError unless Pillow can read it within the pixel limit
+    (so the form says so, not the re-encoding later). Other types pass."""
+    if content_type not in IMAGE_FORMATS:
+        return
+    with _open_image(upload, content_type) as image:
+        _decoded(image).close()
+
+
+def reencode_image(upload: File, content_type: str) -> File:
+    """The file to store: for PNG, JPEG and WebP a new ContentFile (same name and format)
+    holding only the decoded picture; any other type is returned as it is."""
+    pillow_format = IMAGE_FORMATS.get(content_type)
+    if pillow_format is None:
+        return upload
+    with _open_image(upload, content_type) as opened:
+        icc_profile = opened.info.get("icc_profile")
+        decoded = _decoded(opened)
+        decoded.info = dict(opened.info)
+        # The orientation lives in EXIF, which is dropped: apply it to the pixels.
+        image = ImageOps.exif_transpose(decoded)
+    image.info = {}  # nothing of the original's metadata is carried into the new file
+    options: dict[str, object] = {"icc_profile": icc_profile} if icc_profile else {}
+    if pillow_format == "JPEG":
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        options.update(quality=90, optimize=True)
+    elif pillow_format == "WEBP":
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        options.update(quality=90)
+    else:
+        options.update(optimize=True)
+    output = io.BytesIO()
+    image.save(output, pillow_format, **options)
+    return ContentFile(output.getvalue(), name=upload.name)
 
 
 # Deliverables: what a team hands over (reports, designs, code archives, data). The type
@@ -197,6 +297,7 @@ def validate_deliverable(upload: UploadedFile) -> str:
             raise _not_accepted()
         if extension not in DELIVERABLE_TYPES[kind.mime]:
             raise _bad_name(extension, kind.extension.upper())
+        # Images are checked (and re-encoded) by reencode_image where they are stored.
         return kind.mime
     if extension in TEXT_TYPES:
         return _check_text(upload, extension)

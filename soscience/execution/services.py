@@ -16,7 +16,7 @@ from soscience.accounts.models import User
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.models import PlatformSettings
-from soscience.core.uploads import validate_document
+from soscience.core.uploads import reencode_image, validate_document
 from soscience.execution.access import can_read_internal, is_supervisor, is_team_member
 from soscience.execution.models import Milestone, ProgressUpdate, UpdateAttachment, UpdateReply
 from soscience.missions.models import Mission, MissionEvent
@@ -120,7 +120,8 @@ def _checked(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     checked = []
     for upload in files:
         try:
-            checked.append((upload, validate_document(upload)))
+            content_type = validate_document(upload)
+            checked.append((reencode_image(upload, content_type), content_type))
         except ValidationError as error:
             raise DomainError(f"{upload.name}: {error.messages[0]}", field="attachments") from None
     return checked

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from soscience.accounts.models import User
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
-from soscience.core.uploads import validate_deliverable
+from soscience.core.uploads import reencode_image, validate_deliverable
 from soscience.groups.models import GroupFile, GroupMember, GroupPost, WorkingGroup
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
@@ -147,6 +147,7 @@ def file_share(*, group: WorkingGroup, by: User, file: UploadedFile) -> GroupFil
     _may_act(by, group)
     try:
         content_type = validate_deliverable(file)
+        file = reencode_image(file, content_type)
     except ValidationError as error:
         raise DomainError(error.messages[0], field="file") from None
     shared = GroupFile(

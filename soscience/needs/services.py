@@ -14,7 +14,7 @@ from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.mail import mail_user
 from soscience.core.models import Domain
-from soscience.core.uploads import validate_document
+from soscience.core.uploads import reencode_image, validate_document
 from soscience.needs.models import Need, NeedAttachment, NeedEvent
 from soscience.organisations.access import is_member
 from soscience.organisations.models import Organisation
@@ -39,6 +39,7 @@ def _add_attachments(need: Need, by: User, files: Sequence[UploadedFile]) -> Non
         )
     for upload in files:
         content_type = validate_document(upload)
+        upload = reencode_image(upload, content_type)
         attachment = NeedAttachment(
             need=need, original_name=(upload.name or "file")[:200],
             content_type=content_type, size=upload.size or 0, uploaded_by=by,

@@ -13,7 +13,7 @@ from soscience.accounts.roles import Role
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.mail import mail_user
-from soscience.core.uploads import validate_document
+from soscience.core.uploads import reencode_image, validate_document
 from soscience.organisations.access import is_member
 from soscience.organisations.models import (
     MemberInvitation,
@@ -31,6 +31,7 @@ EDITABLE_FIELDS = (
 
 def _attach_proof(organisation: Organisation, proof: UploadedFile) -> None:
     organisation.proof_content_type = validate_document(proof)
+    proof = reencode_image(proof, organisation.proof_content_type)
     organisation.proof_name = (proof.name or "proof")[:200]
     organisation.proof_document.save(proof.name or "proof", proof, save=False)
 
