@@ -329,7 +329,7 @@ def test_filters_by_action_actor_and_dates(cast):
 
     assert days_shown() == ["day: 1", "day: 2", "day: 3"]
     assert days_shown(action="role.granted") == ["day: 1", "day: 2"]
-    assert days_shown(actor=cast.supervisor.email[:8].upper()) == ["day: 2"]
+    assert days_shown(actor=cast.supervisor.email.upper()) == ["day: 2"]
     assert days_shown(date_from="2026-03-02") == ["day: 2", "day: 3"]
     assert days_shown(date_to="2026-03-02") == ["day: 1", "day: 2"]
     assert days_shown(date_from="2026-03-02", date_to="2026-03-02") == ["day: 2"]

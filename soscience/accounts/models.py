@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from soscience.accounts.roles import GROUP_ROLES, Role
@@ -31,6 +32,10 @@ class UserManager(BaseUserManager["User"]):
 
     def with_role(self, role: Role) -> models.QuerySet[User]:
         return self.filter(groups__name=role.value, is_active=True)
+
+
+# What an erased account is called (stored in English, shown translated).
+ERASED_NAME = gettext_noop("Former volunteer")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -60,13 +65,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name() or self.email
 
     def get_full_name(self) -> str:
-        return self.full_name
+        # An erased account shows a translated placeholder, whatever is stored.
+        return gettext(ERASED_NAME) if self.anonymised_at else self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        name = self.get_full_name()
+        return name.split(" ")[0] if name else self.email
 
     @cached_property
     def roles(self) -> frozenset[str]:

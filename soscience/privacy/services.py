@@ -8,16 +8,13 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from soscience.accounts.models import User
+from soscience.accounts.models import ERASED_NAME, User
 from soscience.accounts.roles import Role
 from soscience.core.errors import DomainError
 from soscience.organisations.models import Membership
 from soscience.privacy.audit import Action, audit
 
-# Stored in English; translated where it is displayed (the account's language is gone too).
-ERASED_NAME = gettext_noop("Former volunteer")
 ERASED_DOMAIN = "invalid.soscience"
 
 

@@ -86,7 +86,7 @@ def ambassador_appoint(*, campus: Campus, email: str, by: User) -> Ambassadorshi
             field="email",
         )
     ambassadorship = Ambassadorship.objects.create(user=user, campus=campus)
-    role_grant(user=user, role=Role.AMBASSADOR)
+    role_grant(user=user, role=Role.AMBASSADOR, by=by)
     notify(
         user, "volunteers/mail/ambassador_appointed", {"campus": campus.name},
         url=reverse("core:dashboard"),
@@ -102,7 +102,7 @@ def ambassador_remove(*, ambassadorship: Ambassadorship, by: User) -> None:
     user, campus = ambassadorship.user, ambassadorship.campus
     ambassadorship.delete()
     if not Ambassadorship.objects.filter(user=user).exists():
-        role_revoke(user=user, role=Role.AMBASSADOR)
+        role_revoke(user=user, role=Role.AMBASSADOR, by=by)
     notify(
         user, "volunteers/mail/ambassador_removed", {"campus": campus.name},
         url=reverse("core:dashboard"),
@@ -262,6 +262,6 @@ def profile_save(*, user: User, data: ProfileInput) -> ProfileSaved:
         for w in data.availabilities
     )
     if Role.VOLUNTEER not in user.roles:
-        role_grant(user=user, role=Role.VOLUNTEER)
+        role_grant(user=user, role=Role.VOLUNTEER, by=user)
     transaction.on_commit(partial(profile_changed, profile.pk))
     return saved
