@@ -134,6 +134,13 @@ def test_signup_as_volunteer_gives_the_volunteer_role(client, django_capture_on_
     user = User.objects.get(email="awa@example.org")
     assert Role.VOLUNTEER in user.roles
     assert len(mail.outbox) == 1
+    # The privacy notice shown at sign-up is recorded, with the version of its text.
+    from soscience.privacy.consents import TEXT_VERSIONS
+    from soscience.privacy.models import Consent
+
+    consent = Consent.objects.get(user=user)
+    assert (consent.purpose, consent.given) == (Consent.Purpose.PRIVACY, True)
+    assert consent.text_version == TEXT_VERSIONS[Consent.Purpose.PRIVACY]
 
 
 def test_join_as_volunteer_link_preselects_volunteer(client):

@@ -10,6 +10,8 @@ from soscience.accounts.roles import TEAM_ROLES, Role
 from soscience.core.errors import DomainError
 from soscience.core.mail import mail_user
 from soscience.privacy.audit import Action, audit
+from soscience.privacy.consents import consent_record
+from soscience.privacy.models import Consent
 
 
 def role_grant(*, user: User, role: Role, by: User | None = None) -> None:
@@ -34,6 +36,8 @@ def role_revoke(*, user: User, role: Role, by: User | None = None) -> None:
 def user_after_signup(*, user: User, joining_as: str) -> None:
     """Roles given at sign-up: a volunteer says so; an organisation member becomes one by
     registering (or joining) an organisation."""
+    # The privacy notice shown on the sign-up form, recorded with its version.
+    consent_record(user=user, purpose=Consent.Purpose.PRIVACY, given=True)
     if joining_as == "volunteer":
         role_grant(user=user, role=Role.VOLUNTEER, by=user)
 
