@@ -15,6 +15,7 @@ from soscience.accounts.forms import AcceptInvitationForm, InvitationForm, Prefe
 from soscience.accounts.models import Invitation, User
 from soscience.accounts.roles import GROUP_ROLES, TEAM_ROLES, Role
 from soscience.accounts.services import invitation_accept, invitation_create, role_grant
+from soscience.accounts.sudo import sudo_required_for_post
 from soscience.core.errors import DomainError
 
 
@@ -55,6 +56,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sudo_required_for_post
 def team(request: HttpRequest) -> HttpResponse:
     """The coordination team and its invitations; coordinators invite new members here."""
     require_coordinator(request.user)

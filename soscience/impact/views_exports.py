@@ -15,6 +15,7 @@ from django.http import (
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from soscience.accounts.sudo import sudo_required
 from soscience.impact import exports, figures
 from soscience.impact.access import dashboard_access
 from soscience.impact.forms import FiltersForm
@@ -56,6 +57,7 @@ def _query(filters: figures.Filters) -> str:
 
 
 @require_GET
+@sudo_required
 def table(request: HttpRequest, table: str, fmt: str) -> StreamingHttpResponse | FileResponse:
     """One table in one format, with the dashboard's filters."""
     dashboard_access(request.user)
@@ -71,6 +73,7 @@ def table(request: HttpRequest, table: str, fmt: str) -> StreamingHttpResponse |
 
 
 @require_GET
+@sudo_required
 def report(request: HttpRequest, year: str) -> HttpResponse:
     """The annual impact report of ``year`` as a PDF, within the other filters if given."""
     dashboard_access(request.user)

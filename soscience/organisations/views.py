@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from soscience.accounts.sudo import sudo_required
 from soscience.core.access import is_coordinator, require_coordinator
 from soscience.core.errors import DomainError
 from soscience.organisations.access import organisation_for_user
@@ -178,6 +179,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@sudo_required
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator records that the organisation creates social benefit."""
     require_coordinator(request.user)
@@ -201,6 +203,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@sudo_required
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator refuses eligibility, with a reason the organisation sees."""
     require_coordinator(request.user)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from soscience.accounts.sudo import sudo_required_for_post
 from soscience.core.access import require_coordinator
 from soscience.core.errors import DomainError
 from soscience.volunteers.access import ambassadorship_for_user, campus_for_user
@@ -58,6 +59,7 @@ def campus_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@sudo_required_for_post
 def ambassador_add(request: HttpRequest, pk: int) -> HttpResponse:
     """A campus's ambassadors, and the form to appoint one by their account's address."""
     campus = campus_for_user(request.user, pk, for_write=True)

@@ -1,0 +1,148 @@
+"""Sudo mode (issue 7): eligibility decisions, role changes and exports ask a coordinator whose
+last authentication is older than the window (ACCOUNT_REAUTHENTICATION_TIMEOUT) to confirm their
+password; once confirmed, what they asked is done. A fresh log-in goes straight through."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from soscience.accounts.models import Invitation, User
+from soscience.organisations.models import Organisation
+from tests.factories import PASSWORD, TOTP_SECRET, CampusFactory
+from tests.tally import tally
+
+Status = Organisation.Status
+RECORDS = "account_authentication_methods"
+
+
+@pytest.fixture
+def pending(cast) -> Organisation:
+    Organisation.objects.filter(pk=cast.organisation.pk).update(status=Status.PENDING)
+    cast.organisation.refresh_from_db()
+    return cast.organisation
+
+
+def logged_in_with_the_form(user: User) -> Client:
+    """Password, then the TOTP code: the way a coordinator logs in."""
+    cache.clear()  # allauth refuses a TOTP code used before in the same 30 seconds
+    client = Client()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    done = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert done["Location"] == reverse("core:dashboard")
+    return client
+
+
+def age_session(client: Client, seconds: int) -> None:
+    """As if every authentication of this session happened ``seconds`` ago."""
+    session = client.session
+    session[RECORDS] = [{**r, "at": r["at"] - seconds} for r in session[RECORDS]]
+    session.save()
+
+
+def stale_coordinator(cast) -> Client:
+    client = logged_in_with_the_form(cast.coordinator)
+    age_session(client, 10 * 60)
+    return client
+
+
+def sent_to_confirm(response, path: str) -> bool:
+    location = urlsplit(response["Location"]) if response.status_code == 302 else None
+    return (
+        location is not None
+        and location.path == reverse("account_reauthenticate")
+        and f"next={path}" in location.query.replace("%2F", "/")
+    )
+
+
+def test_a_fresh_log_in_decides_eligibility_at_once(cast, pending):
+    client = logged_in_with_the_form(cast.coordinator)
+    response = client.post(reverse("organisations:verify", args=[pending.pk]))
+    assert response["Location"] == reverse("organisations:detail", args=[pending.pk])
+    assert Organisation.objects.get(pk=pending.pk).status == Status.VERIFIED
+
+
+def test_an_old_session_confirms_the_password_then_the_decision_is_made(cast, pending):
+    client = stale_coordinator(cast)
+    path = reverse("organisations:verify", args=[pending.pk])
+    response = client.post(path)
+    assert sent_to_confirm(response, path)
+    assert Organisation.objects.get(pk=pending.pk).status == Status.PENDING
+    tally("sudo checks")
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    wrong = client.post(response["Location"], {"password": "not my password"})
+    assert wrong.status_code == 200
+    assert Organisation.objects.get(pk=pending.pk).status == Status.PENDING
+
+    done = client.post(response["Location"], {"password": PASSWORD})
+    assert done.status_code == 302
+    assert Organisation.objects.get(pk=pending.pk).status == Status.VERIFIED
+    # Confirmed: the next sensitive action goes straight through.
+    other = Organisation.objects.get(pk=cast.other_organisation.pk)
+    Organisation.objects.filter(pk=other.pk).update(status=Status.PENDING)
+    again = client.post(reverse("organisations:reject", args=[other.pk]), {"reason": "No RNA."})
+    assert again.status_code == 302
+    assert Organisation.objects.get(pk=other.pk).status == Status.REJECTED
+
+
+def test_a_rejection_from_an_old_session_waits_for_the_password(cast, pending):
+    client = stale_coordinator(cast)
+    path = reverse("organisations:reject", args=[pending.pk])
+    assert sent_to_confirm(client.post(path, {"reason": "Not eligible."}), path)
+    assert Organisation.objects.get(pk=pending.pk).status == Status.PENDING
+    tally("sudo checks")
+
+
+def test_team_invitations_from_an_old_session_wait_but_the_page_shows(cast):
+    client = stale_coordinator(cast)
+    path = reverse("accounts:team")
+    assert client.get(path).status_code == 200
+    response = client.post(path, {"email": "new@example.org", "role": "supervisor"})
+    assert sent_to_confirm(response, path)
+    assert not Invitation.objects.exists()
+    tally("sudo checks")
+
+
+def test_appointing_an_ambassador_from_an_old_session_waits(cast):
+    campus = CampusFactory()
+    client = stale_coordinator(cast)
+    path = reverse("volunteers:ambassador_add", args=[campus.pk])
+    assert client.get(path).status_code == 200
+    response = client.post(path, {"email": cast.volunteer.email})
+    assert sent_to_confirm(response, path)
+    assert not campus.ambassadors.exists()
+    tally("sudo checks")
+
+
+def test_impact_exports_from_an_old_session_wait(cast):
+    stale = stale_coordinator(cast)
+    table = reverse("exports:table", kwargs={"table": "missions", "fmt": "csv"})
+    report = reverse("exports:report", kwargs={"year": str(timezone.localdate().year)})
+    for path in (table, report):
+        assert sent_to_confirm(stale.get(path), path)
+    assert logged_in_with_the_form(cast.coordinator).get(table).status_code == 200
+    tally("sudo checks", 2)
+
+
+def test_a_session_opened_outside_the_log_in_form_counts_from_its_log_in(cast, pending):
+    """An accepted invitation logs the person in without allauth's form: the account's log-in
+    time stands for the session's."""
+    client = cast.client("coordinator")  # logged in now
+    path = reverse("organisations:verify", args=[pending.pk])
+    User.objects.filter(pk=cast.coordinator.pk).update(
+        last_login=timezone.now() - timezone.timedelta(minutes=10)
+    )
+    assert sent_to_confirm(client.post(path), path)
+    User.objects.filter(pk=cast.coordinator.pk).update(last_login=timezone.now())
+    assert client.post(path).status_code == 302
+    assert Organisation.objects.get(pk=pending.pk).status == Status.VERIFIED
