@@ -16,7 +16,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.SOSCIENCE_MFA_REQUIRED_ROLES = ["coordinator"]
+    settings.SOSCIENCE_MFA_REQUIRED_ROLES = ["coordinator", "supervisor"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MATCHING_INDEX_DIR = tmp_path / "matching"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

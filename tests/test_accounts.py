@@ -378,7 +378,10 @@ def test_anonymous_accepts_with_name_and_password(cast):
     assert user.full_name == "Sam Dupont"
     assert Role.SUPERVISOR in user.roles
     assert user.emailaddress_set.get().verified
-    assert client.get(reverse("core:dashboard")).status_code == 200  # logged in
+    # Logged in, and as a supervisor sent to set up the second factor first.
+    assert client.get(reverse("core:dashboard"))["Location"] == (
+        reverse("mfa_activate_totp") + "?required=1"
+    )
     assert log_in(Client(), "sam@example.org", STRONG)["Location"] == reverse("core:dashboard")
 
 

@@ -228,7 +228,8 @@ def running_mission() -> Mission:
     return Mission.objects.get(title=RUNNING)
 
 
-def test_the_supervisor_follows_the_running_mission(demo):
+def test_the_supervisor_follows_the_running_mission(demo, settings):
+    settings.SOSCIENCE_MFA_REQUIRED_ROLES = []  # as on a developer's laptop (make run)
     client = logged_in("encadrant@soscience.test")
     page = client.get(reverse("supervision:my_missions")).content.decode()
     # The demo accounts read the site in French: check what does not depend on the language.
@@ -239,7 +240,8 @@ def test_the_supervisor_follows_the_running_mission(demo):
     assert "Capteur et microcontrôleur choisis" not in page
 
 
-def test_the_organisation_reads_the_shared_news_and_its_reply(demo):
+def test_the_organisation_reads_the_shared_news_and_its_reply(demo, settings):
+    settings.SOSCIENCE_MFA_REQUIRED_ROLES = []  # as on a developer's laptop (make run)
     mission = running_mission()
     space = reverse("execution:space", kwargs={"pk": mission.pk})
     page = logged_in("structure@soscience.test").get(space).content.decode()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from soscience.accounts.models import User
 from soscience.core.errors import DomainError, TransitionRefused
-from soscience.core.uploads import validate_deliverable
+from soscience.core.uploads import reencode_image, validate_deliverable
 from soscience.execution.access_deliverables import may_deliver
 from soscience.execution.models_deliverables import Deliverable
 from soscience.missions.models import Mission
@@ -64,6 +64,8 @@ def deliverable_upload(
         raise DomainError(_("Choose what kind of file it is."), field="kind")
     try:
         content_type = validate_deliverable(file)
+        # Images are written again (metadata and anything glued after the picture dropped).
+        file = reencode_image(file, content_type)
     except ValidationError as error:
         raise DomainError(error.messages[0], field="file") from None
     deliverable = Deliverable(
