@@ -33,6 +33,9 @@ from soscience.volunteers.models import VolunteerProfile
 Status = Application.Status
 MAIL = "applications/mail/"
 
+# A closed or cancelled mission keeps its team and applications as they were.
+FINISHED = (Mission.Status.CLOSED, Mission.Status.CANCELLED)
+
 
 # Helpers.
 
@@ -223,6 +226,8 @@ def application_shortlist(*, application: Application, by: User) -> Application:
     """Put an application on the shortlist; the volunteer hears it is being considered."""
     _require_coordinator(by)
     application = _lock(application)
+    if application.mission.status in FINISHED:
+        raise TransitionRefused(_("The mission is over: its applicants can only be answered."))
     if application.status != Status.APPLIED:
         raise TransitionRefused(_not_open(application))
     application.status = Status.SHORTLISTED
@@ -354,6 +359,8 @@ def team_member_remove(*, member: TeamMember, by: User, detail: str = "") -> App
     the shortlist, so the team can select them again (another role) or decline them."""
     _require_coordinator(by)
     mission = _lock_mission(member.mission)
+    if mission.status in FINISHED:
+        raise TransitionRefused(_("The mission is over: its team can no longer change."))
     member = TeamMember.objects.select_for_update().filter(pk=member.pk).first()  # type: ignore[assignment]
     if member is None:
         raise TransitionRefused(_("This person is no longer on the team."))

@@ -51,7 +51,13 @@ def _check(mission: Mission, worked_on: dt.date, hours: Decimal, description: st
 def hours_log(
     *, mission: Mission, by: User, worked_on: dt.date, hours: Decimal, description: str
 ) -> HoursEntry:
-    """A team member logs their own hours; the supervisor validates them later."""
+    """A team member logs their own hours; the supervisor validates them later. Not on a
+    closed or cancelled mission: its hours are settled (certificates count them)."""
+    if mission.status in (Mission.Status.CLOSED, Mission.Status.CANCELLED):
+        raise TransitionRefused(
+            _("The mission is “%(s)s”: hours can no longer be logged.")
+            % {"s": mission.get_status_display()}
+        )
     _check(mission, worked_on, hours, description)
     return HoursEntry.objects.create(
         mission=mission, volunteer=by, worked_on=worked_on, hours=hours,
