@@ -12,14 +12,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django_countries import countries
 
+from soscience.core import search
 from soscience.core.models import Domain
 from soscience.missions.models import Mission, MissionSkill
 from soscience.volunteers.models import Campus, Skill
 
 CATALOGUE_PAGE_SIZE = 20
 SEARCH_FIELDS = ("title", "problem", "context", "objectives")
-# Beyond this many words the search is no more precise, only slower.
-MAX_SEARCH_WORDS = 8
+# The full-text column of missions on PostgreSQL (migration missions 0006).
+SEARCH_DOCUMENT = "search_document"
+MAX_SEARCH_WORDS = search.MAX_WORDS
 REMOTE_MODES = (Mission.WorkMode.REMOTE, Mission.WorkMode.HYBRID)
 
 
@@ -70,8 +72,9 @@ def catalogue(filters: Mapping[str, object]) -> QuerySet[Mission]:
         missions = missions.filter(skill_needs__skill__slug=skill)
     if campus := filters.get("campus"):
         missions = missions.filter(campuses__slug=campus)
+    ordering: tuple[object, ...] = ("-published_at", "-pk")
     if text := str(filters.get("q") or "").strip():
-        missions = missions.filter(_search(text))
+        missions, ordering = _searched(missions, text, ordering)
     # Each filter above joins a to-many relation on a unique key (a mission has a domain,
     # a skill or a campus at most once), so no row is repeated and no DISTINCT is needed.
     return (
@@ -80,8 +83,23 @@ def catalogue(filters: Mapping[str, object]) -> QuerySet[Mission]:
             "domains",
             Prefetch("skill_needs", queryset=MissionSkill.objects.select_related("skill")),
         )
-        .order_by("-published_at", "-pk")
+        .order_by(*ordering)
     )
+
+
+def _searched(
+    missions: QuerySet[Mission], text: str, ordering: tuple[object, ...]
+) -> tuple[QuerySet[Mission], tuple[object, ...]]:
+    """On PostgreSQL, full-text search in French and English, best matches first; elsewhere a
+    substring search in the newest-first order."""
+    if not search.full_text_available():
+        return missions.filter(_search(text)), ordering
+    words = search.words_of(text)
+    if not words:  # only punctuation: nothing can match
+        return missions.none(), ordering
+    table = Mission._meta.db_table
+    found = missions.filter(search.matches(table, SEARCH_DOCUMENT, words))
+    return found, (search.rank(table, SEARCH_DOCUMENT, words).desc(), *ordering)
 
 
 def whole_weeks(mission: Mission) -> int:
