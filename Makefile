@@ -31,7 +31,7 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git -
 	--ignore=tests
 
 .PHONY: help run test bench lint fmt messages clean assets translations debian-test-packages \
-	debian-run-packages audit
+	debian-run-packages audit backup restore
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
@@ -40,6 +40,8 @@ help:
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make audit     bandit, pip-audit (where its data is reachable) and the SBOM var/sbom.json"
 	@echo "make fmt       fix what ruff can and format the code"
+	@echo "make backup    back up the database and the uploaded files into var/backups/<UTC time>/"
+	@echo "make restore BACKUP=var/backups/<time>  restore one (FORCE=1 to replace a database that is not empty)"
 	@echo "make messages  update the French and English catalogues (soscience/locale)"
 	@echo "make assets    install the front-end packages and copy them into var/assets (for collectstatic)"
 	@echo "make clean     remove .venv, node_modules and built files (keeps var/db.sqlite3 and var/media)"
@@ -70,6 +72,19 @@ audit: $(TEST_STAMP)
 	$(VENV)/bin/cyclonedx-py environment --pyproject pyproject.toml --of JSON \
 		--output-reproducible -o var/sbom.json $(VENV)
 	@echo "SBOM (CycloneDX JSON): var/sbom.json"
+
+# Backups (docs/operations.md): the database with its own tool and MEDIA_ROOT, checked by a
+# manifest. A restore checks the checksums first and refuses a database that is not empty
+# unless FORCE=1.
+backup: $(RUN_STAMP)
+	$(MANAGE) backup
+
+restore: $(RUN_STAMP)
+	@if [ -z "$(BACKUP)" ]; then \
+		echo "Say which backup: make restore BACKUP=var/backups/<time> (FORCE=1 to replace a database that is not empty)"; \
+		exit 2; \
+	fi
+	$(MANAGE) restore "$(BACKUP)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 fmt: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --fix .
