@@ -49,5 +49,7 @@ def migration_notes(recorded: dict[str, str]) -> list[str]:
             "run the version of the code the backup was made with."
         ]
     if any(recorded.get(app) != name for app, name in leaves.items()):
-        return ["The backup is older than this code: run `manage.py migrate` before the site."]
+        return [
+            "The backup is older than this code: run `manage.py migrate` before starting the site."
+        ]
     return []
