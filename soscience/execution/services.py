@@ -16,6 +16,7 @@ from soscience.accounts.models import User
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.models import PlatformSettings
+from soscience.core.stored_files import atomic_with_files, store_file
 from soscience.core.uploads import reencode_image, validate_document
 from soscience.execution.access import can_read_internal, is_supervisor, is_team_member
 from soscience.execution.models import Milestone, ProgressUpdate, UpdateAttachment, UpdateReply
@@ -127,7 +128,7 @@ def _checked(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     return checked
 
 
-@transaction.atomic
+@atomic_with_files
 def update_post(
     *, mission: Mission, author: User, body: str, visibility: str,
     attachments: Sequence[UploadedFile] = (),
@@ -146,10 +147,12 @@ def update_post(
         mission=mission, author=author, body=body.strip(), visibility=visibility
     )
     for upload, content_type in checked:
-        UpdateAttachment.objects.create(
-            update=update, file=upload, original_name=(upload.name or "file")[:200],
+        attachment = UpdateAttachment(
+            update=update, original_name=(upload.name or "file")[:200],
             content_type=content_type, size=upload.size or 0,
         )  # fmt: skip
+        store_file(attachment, "file", upload, form_field="attachments")
+        attachment.save()
     _tell_about_update(update)
     return update
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from soscience.accounts.models import User
 from soscience.core.errors import DomainError, TransitionRefused
+from soscience.core.stored_files import atomic_with_files, store_file
 from soscience.core.uploads import reencode_image, validate_deliverable
 from soscience.execution.access_deliverables import may_deliver
 from soscience.execution.models_deliverables import Deliverable
@@ -37,14 +37,15 @@ def upload_refusal(mission: Mission) -> str | None:
     return _("Files can be delivered only while the mission is in progress.")
 
 
-@transaction.atomic
+@atomic_with_files
 def deliverable_upload(
     *, mission: Mission, by: User, title: str, kind: str, file: UploadedFile,
     description: str = "",
 ) -> Deliverable:  # fmt: skip
     """Store a deliverable of a running mission; the supervisor and the organisation are told.
 
-    Every check comes before the file is written, so a refused upload stores nothing.
+    Every check comes before the file is written, so a refused upload stores nothing; the
+    file is removed again if the action fails after it (a full disk, the database lost).
     """
     mission = (
         # Lock the mission row only: PostgreSQL cannot lock the nullable side of the
@@ -73,15 +74,9 @@ def deliverable_upload(
         original_name=(file.name or "file")[:200], content_type=content_type,
         size=file.size or 0, uploaded_by=by,
     )  # fmt: skip
-    deliverable.file.save(file.name or "file", file, save=False)
-    # The file is on disk before the row: if anything below fails, remove it, so a
-    # refused or failed upload leaves no orphan file behind.
-    try:
-        deliverable.save()
-        _tell_about_deliverable(deliverable)
-    except BaseException:
-        deliverable.file.delete(save=False)
-        raise
+    store_file(deliverable, "file", file, form_field="file")
+    deliverable.save()
+    _tell_about_deliverable(deliverable)
     return deliverable
 
 

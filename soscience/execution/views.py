@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError
+from soscience.core.stored_files import download_response
 from soscience.execution import services
 from soscience.execution.access import (
     ACTIONS,
@@ -103,10 +104,10 @@ def space(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def update_attachment(request: HttpRequest, update_pk: int, pk: int) -> FileResponse:
+def update_attachment(request: HttpRequest, update_pk: int, pk: int) -> HttpResponse:
     attachment = attachment_for_user(request.user, update_pk, pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+    return download_response(
+        request, attachment.file, filename=attachment.original_name,
         content_type=attachment.content_type,
     )  # fmt: skip
 

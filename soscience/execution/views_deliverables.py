@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soscience.core.errors import DomainError
+from soscience.core.stored_files import download_response
 from soscience.execution import access_deliverables as access
 from soscience.execution import services_deliverables as services
 from soscience.execution.forms_deliverables import DeliverableForm
@@ -50,13 +51,9 @@ def deliverable_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def deliverable_download(request: HttpRequest, pk: int) -> FileResponse:
+def deliverable_download(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = access.deliverable_for_user(request.user, pk)
-    response = FileResponse(
-        deliverable.file.open("rb"), as_attachment=True, filename=deliverable.original_name,
+    return download_response(
+        request, deliverable.file, filename=deliverable.original_name,
         content_type=deliverable.content_type,
     )  # fmt: skip
-    # SecurityMiddleware adds it too (SECURE_CONTENT_TYPE_NOSNIFF); set here so the file is
-    # never sniffed into something runnable even if that setting changes.
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

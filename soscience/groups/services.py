@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from soscience.accounts.models import User
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
+from soscience.core.stored_files import atomic_with_files, store_file
 from soscience.core.uploads import reencode_image, validate_deliverable
 from soscience.groups.models import GroupFile, GroupMember, GroupPost, WorkingGroup
 from soscience.missions.models import Mission
@@ -139,10 +140,10 @@ def post_add(*, group: WorkingGroup, by: User, body: str) -> GroupPost:
     return GroupPost.objects.create(group=group, author=by, body=body)
 
 
-@transaction.atomic
+@atomic_with_files
 def file_share(*, group: WorkingGroup, by: User, file: UploadedFile) -> GroupFile:
     """Share a file with the group, checked from its content like a deliverable and stored
-    privately. Every check comes before the file is written."""
+    privately. Every check comes before the file is written; a failed action removes it."""
     group = _lock(group)
     _may_act(by, group)
     try:
@@ -154,11 +155,6 @@ def file_share(*, group: WorkingGroup, by: User, file: UploadedFile) -> GroupFil
         group=group, original_name=(file.name or "file")[:200], content_type=content_type,
         size=file.size or 0, uploaded_by=by,
     )  # fmt: skip
-    shared.file.save(file.name or "file", file, save=False)
-    # The file is on disk before the row: remove it if the row cannot be written.
-    try:
-        shared.save()
-    except BaseException:
-        shared.file.delete(save=False)
-        raise
+    store_file(shared, "file", file, form_field="file")
+    shared.save()
     return shared

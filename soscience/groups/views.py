@@ -8,12 +8,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soscience.core.errors import DomainError
+from soscience.core.stored_files import download_response
 from soscience.groups import access, selectors, services
 from soscience.groups.forms import ExpertiseForm, FileForm, GroupForm, InviteForm, PostForm
 from soscience.groups.models import WorkingGroup
@@ -158,11 +159,8 @@ def file_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def file_download(request: HttpRequest, pk: int) -> FileResponse:
+def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     shared = access.group_file_for_user(request.user, pk)
-    response = FileResponse(
-        shared.file.open("rb"), as_attachment=True, filename=shared.original_name,
-        content_type=shared.content_type,
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(
+        request, shared.file, filename=shared.original_name, content_type=shared.content_type
+    )

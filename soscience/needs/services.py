@@ -14,6 +14,7 @@ from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.mail import mail_user
 from soscience.core.models import Domain
+from soscience.core.stored_files import atomic_with_files, store_file
 from soscience.core.uploads import reencode_image, validate_document
 from soscience.needs.models import Need, NeedAttachment, NeedEvent
 from soscience.organisations.access import is_member
@@ -44,7 +45,7 @@ def _add_attachments(need: Need, by: User, files: Sequence[UploadedFile]) -> Non
             need=need, original_name=(upload.name or "file")[:200],
             content_type=content_type, size=upload.size or 0, uploaded_by=by,
         )  # fmt: skip
-        attachment.file.save(upload.name or "file", upload, save=False)
+        store_file(attachment, "file", upload, form_field="attachments")
         attachment.save()
 
 
@@ -52,7 +53,7 @@ def _event(need: Need, by: User, kind: str, detail: str = "") -> None:
     NeedEvent.objects.create(need=need, actor=by, kind=kind, detail=detail)
 
 
-@transaction.atomic
+@atomic_with_files
 def need_submit(
     *, organisation: Organisation, by: User, data: dict[str, Any],
     domains: Iterable[Domain], attachments: Sequence[UploadedFile] = (),
@@ -86,7 +87,7 @@ def _locked(need: Need) -> Need:
     return need
 
 
-@transaction.atomic
+@atomic_with_files
 def need_update(
     *, need: Need, by: User, data: dict[str, Any], domains: Iterable[Domain],
     attachments: Sequence[UploadedFile] = (),

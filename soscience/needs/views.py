@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from soscience.core.access import is_coordinator, require_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
+from soscience.core.stored_files import download_response
 from soscience.needs import services
 from soscience.needs.access import attachment_for_user, need_for_user
 from soscience.needs.forms import DeclineForm, DuplicateForm, NeedForm, TriageFilterForm
@@ -177,14 +178,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: HttpRequest, need_pk: int, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, need_pk: int, pk: int) -> HttpResponse:
     document = attachment_for_user(request.user, need_pk, pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
+    return download_response(
+        request, document.file, filename=document.original_name,
         content_type=document.content_type,
-    )
+    )  # fmt: skip
 
 
 @require_GET

@@ -13,6 +13,7 @@ from soscience.accounts.roles import Role
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.core.mail import mail_user
+from soscience.core.stored_files import atomic_with_files, store_file
 from soscience.core.uploads import reencode_image, validate_document
 from soscience.organisations.access import is_member
 from soscience.organisations.models import (
@@ -33,7 +34,7 @@ def _attach_proof(organisation: Organisation, proof: UploadedFile) -> None:
     organisation.proof_content_type = validate_document(proof)
     proof = reencode_image(proof, organisation.proof_content_type)
     organisation.proof_name = (proof.name or "proof")[:200]
-    organisation.proof_document.save(proof.name or "proof", proof, save=False)
+    store_file(organisation, "proof_document", proof, form_field="proof")
 
 
 def _mail_coordinators(organisation: Organisation) -> None:
@@ -51,7 +52,7 @@ def _mail_members(organisation: Organisation, template: str, context: dict[str, 
         mail_user(membership.user, template, {"organisation": organisation.name, **context})
 
 
-@transaction.atomic
+@atomic_with_files
 def organisation_register(*, by: User, data: dict[str, Any], proof: UploadedFile) -> Organisation:
     """Register an organisation; ``by`` becomes its representative. It awaits review."""
     organisation = Organisation(created_by=by, **{f: data[f] for f in EDITABLE_FIELDS})
@@ -65,7 +66,7 @@ def organisation_register(*, by: User, data: dict[str, Any], proof: UploadedFile
     return organisation
 
 
-@transaction.atomic
+@atomic_with_files
 def organisation_update(
     *, organisation: Organisation, by: User, data: dict[str, Any], proof: UploadedFile | None
 ) -> Organisation:
