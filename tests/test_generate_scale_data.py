@@ -1,0 +1,167 @@
+"""`manage.py generate_scale_data`: the synthetic platform the benchmarks measure, at a tiny
+size. It must obey the platform's rules, so that every page shows what it would in
+production, and refuse to run where it could do harm."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, F, Q
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from soscience.accounts.models import User
+from soscience.applications.models import Application, TeamMember
+from soscience.certificates.models import Certificate
+from soscience.closing.models import OrganisationSurvey
+from soscience.core.scale.world import COORDINATOR, MEMBER, PASSWORD, SUPERVISOR, VOLUNTEER
+from soscience.events.models import Event, Registration
+from soscience.execution.models import EquipmentRequest, HoursEntry, ProgressUpdate, UpdateReply
+from soscience.missions.models import Mission
+from soscience.needs.models import Need
+from soscience.notifications.models import Notification
+from soscience.organisations.models import Organisation
+from soscience.volunteers.models import Campus, VolunteerProfile, VolunteerSkill
+from tests.factories import MissionFactory
+
+TINY = (
+    "--campuses", "2", "--volunteers", "200", "--organisations", "10", "--missions", "40",
+    "--updates", "200", "--hours", "400", "--events", "2", "--applications", "300",
+    "--notifications", "300", "--matching-index", "skip",
+)  # fmt: skip
+WORKING = (Mission.Status.IN_PROGRESS, Mission.Status.DELIVERED, Mission.Status.ACCEPTED,
+           Mission.Status.CLOSED)  # fmt: skip
+
+
+def generate(*args: str) -> str:
+    out = StringIO()
+    call_command("generate_scale_data", *TINY, *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def scale(db, settings) -> str:
+    settings.DEBUG = True  # pytest runs with DEBUG off; the command refuses that
+    return generate()
+
+
+def login(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+def test_it_makes_the_counts_asked_for_and_reports_them(scale):
+    assert Mission.objects.count() == 40
+    assert VolunteerProfile.objects.count() == 200
+    assert Organisation.objects.count() == 10
+    assert Campus.objects.count() == 2
+    assert Event.objects.count() == 2
+    assert ProgressUpdate.objects.count() == 200
+    assert HoursEntry.objects.count() == 400
+    # Applications: at least what was asked within a few percent (teams need theirs).
+    assert 250 <= Application.objects.count() <= 400
+    assert 200 <= Notification.objects.count() <= 400
+    for line in ("execution_hoursentry", "total (planning included)", "Database size", PASSWORD):
+        assert line in scale
+
+
+def test_every_status_and_every_kind_of_row_is_there(scale):
+    assert set(Mission.objects.values_list("status", flat=True)) == set(Mission.Status.values)
+    assert set(Application.objects.values_list("status", flat=True)) == set(
+        Application.Status.values
+    )
+    assert set(Need.objects.values_list("status", flat=True)) == set(Need.Status.values)
+    assert Mission.objects.values("country").distinct().count() >= 3
+    assert VolunteerSkill.objects.exists()
+    assert VolunteerProfile.objects.filter(consent_matching_at__isnull=False).count() > 150
+    for model in (UpdateReply, EquipmentRequest, OrganisationSurvey, Certificate, Registration):
+        assert model.objects.exists(), model.__name__
+    assert HoursEntry.objects.filter(validated_at__isnull=True).exists()
+    assert HoursEntry.objects.filter(validated_at__isnull=False).exists()
+
+
+def test_teams_never_exceed_their_size_and_hours_fall_within_the_mission(scale):
+    seated = Count("team", filter=~Q(team__role=TeamMember.Role.ADVISOR))
+    assert not Mission.objects.annotate(seated=seated).filter(seated__gt=F("team_size")).exists()
+    selected = Count(
+        "applications", filter=Q(applications__status=Application.Status.SELECTED), distinct=True
+    )
+    on_team = Count("team", distinct=True)
+    assert not Mission.objects.annotate(s=selected, t=on_team).exclude(s=F("t")).exists()
+    assert not Mission.objects.filter(status__in=WORKING, team__isnull=True).exists()
+    outside = Q(worked_on__lt=F("mission__start_date")) | Q(worked_on__gt=F("mission__end_date"))
+    assert not HoursEntry.objects.filter(outside).exists()
+    assert not HoursEntry.objects.filter(worked_on__gt=timezone.localdate()).exists()
+    team = set(TeamMember.objects.values_list("mission_id", "volunteer_id"))
+    assert set(HoursEntry.objects.values_list("mission_id", "volunteer_id")) <= team
+    # A certificate's hours are the volunteer's validated hours on the mission.
+    for certificate in Certificate.objects.all():
+        hours = HoursEntry.objects.filter(
+            mission=certificate.mission, volunteer=certificate.volunteer, validated_at__isnull=False
+        )
+        assert sum(h.hours for h in hours) == certificate.hours
+    assert not Application.objects.filter(applied_at__gt=F("decided_at")).exists()
+
+
+def test_the_named_accounts_open_their_main_pages(scale):
+    anonymous = Client()
+    open_mission = Mission.objects.filter(status=Mission.Status.OPEN).first()
+    domain = open_mission.domains.first()
+    pages = [
+        (anonymous, reverse("missions:catalogue")),
+        (anonymous, reverse("missions:catalogue") + f"?domain={domain.slug}&q=pour"),
+        (anonymous, reverse("missions:detail", args=[open_mission.pk])),
+        (anonymous, reverse("impact:public")),
+        (login(COORDINATOR), reverse("needs:triage")),
+        (login(COORDINATOR), reverse("impact:dashboard")),
+        (login(COORDINATOR), reverse("missions:manage", args=[open_mission.pk])),
+        (login(COORDINATOR), reverse("core:dashboard")),
+        (login(SUPERVISOR), reverse("supervision:my_missions")),
+        (login(VOLUNTEER), reverse("core:dashboard")),
+        (login(VOLUNTEER), reverse("applications:mine")),
+        (login(MEMBER), reverse("core:dashboard")),
+    ]
+    for client, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_named_accounts_have_what_their_pages_need(scale):
+    supervisor = User.objects.get(email=SUPERVISOR)
+    assert Mission.objects.filter(supervisor=supervisor).count() >= 10
+    volunteer = User.objects.get(email=VOLUNTEER)
+    assert volunteer.volunteer_profile.campus is not None
+    assert volunteer.volunteer_profile.skills.count() >= 3
+    assert Application.objects.filter(volunteer=volunteer).values("status").distinct().count() >= 3
+    assert TeamMember.objects.filter(
+        volunteer=volunteer, mission__status=Mission.Status.IN_PROGRESS
+    ).exists()
+    member = User.objects.get(email=MEMBER)
+    organisation = Organisation.objects.get(memberships__user=member)
+    assert organisation.needs.count() >= 4
+    # Every generated account logs in with the printed password.
+    assert Client().login(email=VOLUNTEER, password=PASSWORD)
+
+
+def test_a_second_run_needs_append_and_then_adds_to_the_first(scale):
+    with pytest.raises(CommandError, match="already has missions"):
+        generate()
+    generate("--append", "--seed", "9")
+    assert Mission.objects.count() == 80
+    assert User.objects.filter(email__in=[COORDINATOR, SUPERVISOR, VOLUNTEER, MEMBER]).count() == 4
+    assert Certificate.objects.values("code").distinct().count() == Certificate.objects.count()
+    # The id sequences moved past the generated ids: the application can add rows.
+    largest = Mission.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    assert MissionFactory().pk > largest
+
+
+def test_it_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        generate()
+    assert not Mission.objects.exists()
