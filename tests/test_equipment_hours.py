@@ -438,3 +438,127 @@ def test_only_those_who_validate_withdraw(cast, mission, who, status):
     assert _unvalidate(cast.client(who), entry).status_code == status
     entry.refresh_from_db()
     assert entry.validated_at is not None
+
+
+# --- a finished mission's equipment -------------------------------------------------------
+# Closed or cancelled, a mission's accounts stay as they stand: nothing is decided, ordered
+# or lent any more. What was already bought is still recorded as received (the money was
+# spent), a request not received yet can be cancelled, lent equipment can be given back.
+
+FINISHED = [Mission.Status.CLOSED, Mission.Status.CANCELLED]
+
+
+def _finish(mission: Mission, status: str) -> None:
+    Mission.objects.filter(pk=mission.pk).update(status=status)
+
+
+def _item(mission, requester, status, cost="40.00") -> EquipmentRequest:
+    return EquipmentRequest.objects.create(
+        mission=mission, requested_by=requester, item=f"Pump ({status})", reason="Tests.",
+        estimated_cost=Decimal(cost), status=status,
+    )  # fmt: skip
+
+
+def _page(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("status", FINISHED)
+@pytest.mark.parametrize(
+    ("who", "pending", "decision", "coordinator"),
+    [
+        ("supervisor", EquipmentRequest.Status.REQUESTED, "approve", False),
+        ("supervisor", EquipmentRequest.Status.REQUESTED, "refuse", False),
+        ("coordinator", EquipmentRequest.Status.REQUESTED, "approve", True),
+        ("coordinator", EquipmentRequest.Status.AWAITING_COORDINATOR, "approve", True),
+        ("coordinator", EquipmentRequest.Status.AWAITING_COORDINATOR, "refuse", True),
+    ],
+)  # fmt: skip
+def test_a_finished_mission_decides_no_more_equipment(
+    cast, mission, django_capture_on_commit_callbacks, status, who, pending, decision, coordinator
+):
+    item = _item(mission, cast.volunteer, pending)
+    _finish(mission, status)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _decide(cast.client(who), item, decision, "Too late.", coordinator=coordinator)
+
+    label = Mission.Status(status).label
+    assert (
+        f"The mission is “{label}”: its equipment is no longer decided. A request still pending "
+        "can only be cancelled." in _page(page)
+    )
+    item.refresh_from_db()
+    assert (item.status, item.decided_by, item.refusal_reason) == (pending, None, "")
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("status", FINISHED)
+def test_a_finished_mission_orders_nothing_more(cast, mission, status):
+    approved = _item(mission, cast.volunteer, EquipmentRequest.Status.APPROVED)
+    _finish(mission, status)
+
+    page = cast.client("supervisor").post(reverse("equipment:ordered", args=[approved.pk]),
+                                          follow=True)  # fmt: skip
+
+    label = Mission.Status(status).label
+    assert f"The mission is “{label}”: nothing more is ordered for it." in _page(page)
+    approved.refresh_from_db()
+    assert approved.status == EquipmentRequest.Status.APPROVED
+
+
+@pytest.mark.parametrize("status", FINISHED)
+def test_a_finished_mission_records_what_was_bought_and_cancels_the_rest(cast, mission, status):
+    Status = EquipmentRequest.Status
+    ordered = _item(mission, cast.volunteer, Status.ORDERED)
+    approved = _item(mission, cast.volunteer, Status.APPROVED, cost="30.00")
+    pending = _item(mission, cast.volunteer, Status.REQUESTED)
+    _finish(mission, status)
+    supervisor = cast.client("supervisor")
+
+    received = supervisor.post(reverse("equipment:received", args=[ordered.pk]),
+                               {"real_cost": "42.50"}, follow=True)  # fmt: skip
+    assert "Marked as received." in _page(received)
+    supervisor.post(reverse("equipment:cancel", args=[approved.pk]))
+    # The requester drops their own pending request.
+    page = cast.client("volunteer").post(reverse("equipment:cancel", args=[pending.pk]),
+                                         follow=True)  # fmt: skip
+
+    assert "Request cancelled." in _page(page)
+    statuses = [r.status for r in EquipmentRequest.objects.order_by("pk")]
+    assert statuses == [Status.RECEIVED, Status.CANCELLED, Status.CANCELLED]
+    spend = page.context["spend"]
+    assert (spend.committed, spend.spent, spend.remaining) == (
+        Decimal("42.50"), Decimal("42.50"), Decimal("57.50"),
+    )  # fmt: skip
+    # Nothing to request on a finished mission: the form is not offered.
+    assert reverse("equipment:request_create", args=[mission.pk]) not in _page(page)
+    refused = _request(cast.client("volunteer"), mission)
+    assert "only be requested while the mission is running" in _page(refused)
+    assert EquipmentRequest.objects.count() == 3
+
+
+@pytest.mark.parametrize("status", FINISHED)
+def test_a_finished_mission_lends_nothing_but_takes_its_equipment_back(cast, mission, status):
+    lent = Loan.objects.create(
+        mission=mission, item="Oscilloscope", lent_to=cast.volunteer, lent_by=cast.supervisor,
+        lent_on=TODAY - dt.timedelta(days=3), due_back_on=TODAY - dt.timedelta(days=1),
+    )  # fmt: skip
+    _finish(mission, status)
+    client = cast.client("volunteer")
+
+    refused = client.post(reverse("equipment:loan_create", args=[mission.pk]), {
+        "item": "Soldering iron", "lent_to": cast.volunteer.pk,
+        "lent_on": TODAY.isoformat(), "due_back_on": TODAY.isoformat()})  # fmt: skip
+
+    assert refused.status_code == 200
+    label = Mission.Status(status).label
+    message = f"The mission is “{label}”: its equipment is no longer lent, only given back."
+    assert message in refused.context["loan_form"].non_field_errors()
+    assert 'value="Soldering iron"' in _page(refused)
+    assert list(Loan.objects.values_list("item", flat=True)) == ["Oscilloscope"]
+
+    returned = client.post(reverse("equipment:loan_return", args=[lent.pk]), follow=True)
+    assert "Marked as returned." in _page(returned)
+    lent.refresh_from_db()
+    assert lent.returned_on == TODAY

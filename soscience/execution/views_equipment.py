@@ -36,12 +36,15 @@ def _render_list(
 ) -> HttpResponse:  # fmt: skip
     mission = rights.mission
     runs = rights.team or rights.decides
+    # A closed or cancelled mission takes no new request (its team would be refused).
+    finished = mission.status in services.FINISHED
     context = {
         "mission": mission,
         "rights": rights,
+        "finished": finished,
         "requests": mission.equipment_requests.select_related("requested_by", "decided_by"),
         "spend": services.spend_summary(mission),
-        "form": form or (EquipmentRequestForm() if rights.team else None),
+        "form": form or (EquipmentRequestForm() if rights.team and not finished else None),
         "decision_form": DecisionForm(),
         "received_form": ReceivedForm(),
         "loans": mission.loans.select_related("lent_to"),
