@@ -22,6 +22,7 @@ from django.core import mail
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.test import Client
@@ -73,21 +74,23 @@ def _field_error(response, field: str) -> str:
 
 
 class Snapshot:
-    """What an action could have written: rows of the given models, the outbox, the
-    inbox, the audit log and the files on disk."""
+    """What an action could have written or changed: the rows of the given models, the
+    outbox, the inbox, the audit log, and the files on disk."""
 
     WATCHED: tuple[type[models.Model], ...] = (OutgoingMail, Notification, AuditEvent)
 
     def __init__(self, *rows: type[models.Model]) -> None:
         self.models = (*rows, *self.WATCHED)
-        self.counts = self._counts()
+        self.rows = self._rows()
         self.files = _stored_files()
 
-    def _counts(self) -> dict[str, int]:
-        return {m._meta.label: m._default_manager.count() for m in self.models}
+    def _rows(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            m._meta.label: list(m._default_manager.order_by("pk").values()) for m in self.models
+        }
 
     def assert_unchanged(self) -> None:
-        assert self._counts() == self.counts
+        assert self._rows() == self.rows
         assert _stored_files() == self.files  # no new file, not even a partial one
 
 
@@ -96,20 +99,28 @@ class Snapshot:
 
 class BackendKiller:
     """An execute wrapper (Django's public hook around each query of a connection) that has
-    the database server terminate this connection's backend just before the ``at``-th INSERT,
-    from a second connection, as a crash or a failover would."""
+    the database server terminate this connection's backend, from a second connection, as a
+    crash or a failover would: just before the ``at``-th INSERT, or just after the INSERT into
+    the table ``after``."""
 
-    def __init__(self, at: int) -> None:
-        self.at = at
+    def __init__(self, at: int = 0, *, after: str = "") -> None:
+        self.at, self.after = at, after
         self.inserts = 0
         self.fired = False
+        self.queries_after_kill = 0
 
     def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict):
-        if sql.lstrip()[:6].upper() == "INSERT":
+        if self.fired:
+            self.queries_after_kill += 1
+        is_insert = sql.lstrip()[:6].upper() == "INSERT"
+        if is_insert:
             self.inserts += 1
             if self.inserts == self.at:
                 self._kill(context["connection"])
-        return execute(sql, params, many, context)
+        result = execute(sql, params, many, context)
+        if is_insert and self.after and sql.startswith(f'INSERT INTO "{self.after}"'):
+            self._kill(context["connection"])
+        return result
 
     def _kill(self, victim: Any) -> None:
         with victim.cursor() as cursor:
@@ -201,6 +212,27 @@ def test_need_submission_cut_off_at_any_insert_leaves_nothing_and_the_retry_work
 
 @needs_postgresql
 @committed
+def test_need_submission_cut_off_at_commit_leaves_no_row_and_no_file(cast):
+    """The connection dies after the action's last row, as it commits: the rows vanish with
+    the transaction, and the file written before them is removed too."""
+    water = Domain.objects.get(slug="water")
+    client = _client(cast.member)
+    snapshot = Snapshot(Need, NeedAttachment, NeedEvent, Need.domains.through)
+    killer = BackendKiller(after="core_outgoingmail")  # the submission's last INSERT
+    data = {**NEED_FORM, "domains": [water.pk], "attachments": [pdf_upload("plan.pdf")]}
+
+    with connection.execute_wrapper(killer):
+        response = client.post(reverse("needs:submit"), data)
+
+    assert killer.fired
+    assert killer.queries_after_kill == 0  # what failed was the COMMIT
+    _assert_our_500_page(response)
+    snapshot.assert_unchanged()
+    assert mail.outbox == []
+
+
+@needs_postgresql
+@committed
 def test_selection_cut_off_at_any_insert_leaves_no_seat_no_audit_and_no_mail(cast):
     mission = MissionFactory(
         organisation=cast.organisation, status=Mission.Status.OPEN, published_at=timezone.now(),
@@ -213,7 +245,7 @@ def test_selection_cut_off_at_any_insert_leaves_no_seat_no_audit_and_no_mail(cas
     )  # fmt: skip
     mail.outbox.clear()
     client = _client(cast.coordinator)
-    snapshot = Snapshot(TeamMember, ApplicationEvent)
+    snapshot = Snapshot(Application, TeamMember, ApplicationEvent)
 
     def select() -> Any:
         return client.post(reverse("applications:select", args=[application.pk]), {"role": "lead"})
@@ -402,7 +434,7 @@ UPLOAD_FORMS = {
         },
         field="attachments",
         typed=("Brown water after rain",),
-        rows=(NeedAttachment, NeedEvent),
+        rows=(Need, NeedAttachment, NeedEvent),
         failing_file="photos.pdf",
     ),
     "organisation registration": UploadForm(
@@ -431,7 +463,6 @@ def test_a_full_disk_is_explained_next_to_the_file_and_nothing_is_saved(
     cast, fill_disk, form, django_capture_on_commit_callbacks
 ):
     url = form.url(cast)
-    before_organisation = Organisation.objects.values().get(pk=cast.organisation.pk)
     snapshot = Snapshot(*form.rows)
     fill_disk(room=form.room)
 
@@ -446,7 +477,6 @@ def test_a_full_disk_is_explained_next_to_the_file_and_nothing_is_saved(
         assert text in response.text
     snapshot.assert_unchanged()
     assert mail.outbox == []
-    assert Organisation.objects.values().get(pk=cast.organisation.pk) == before_organisation
 
 
 def test_another_storage_failure_is_explained_too(cast, fill_disk):
@@ -471,6 +501,36 @@ def test_once_there_is_room_again_the_same_upload_goes_through(cast, fill_disk):
     names = sorted(a.original_name for a in update.attachments.all())
     assert names == ["filter.png", "report.pdf"]
     assert len(_stored_files()) == 2 + 2  # the two attachments and the cast's two proofs
+
+
+class FullTemporaryFolder(TemporaryFileUploadHandler):
+    """Django's handler for big uploads (written to a temporary file while they arrive),
+    on a temporary folder that is full."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        tally("faults injected")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_temporary_folder_while_a_big_upload_arrives_gives_our_error_page(
+    cast, settings, tmp_path
+):
+    """The request cannot even be read, so the form cannot be shown again: the person gets
+    our error page, which says nothing was half-saved, and it is true."""
+    form = UPLOAD_FORMS["deliverable"]
+    url = form.url(cast)
+    snapshot = Snapshot(*form.rows)
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path
+    settings.FILE_UPLOAD_HANDLERS = [f"{__name__}.FullTemporaryFolder"]
+
+    response = _client(cast.volunteer).post(url, form.data())
+
+    assert response.status_code == 500
+    assert "Nothing you sent was half-saved" in response.text
+    assert "Traceback" not in response.text
+    snapshot.assert_unchanged()
+    # The part that was arriving is a NamedTemporaryFile: Python removes it when the
+    # request's objects are freed (the logged traceback holds them for a while).
 
 
 # --- a stored file that cannot be read back -----------------------------------------------
