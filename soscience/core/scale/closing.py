@@ -15,7 +15,7 @@ from decimal import Decimal
 from soscience.certificates.models import Certificate
 from soscience.closing.models import ClosingNote, FollowUp, OrganisationSurvey, VolunteerSurvey
 from soscience.core.scale import phrases
-from soscience.core.scale.common import add_months, as_json, certificate_code, mix
+from soscience.core.scale.common import add_months, certificate_code, mix
 from soscience.core.scale.plan import MissionPlan, S
 from soscience.core.scale.texts import display_name
 from soscience.core.scale.world import NAMED, VOLUNTEER, World
@@ -244,7 +244,7 @@ def _certificates(world: World, closed: list[MissionPlan]) -> None:
                 clock.date(m.start),
                 clock.date(m.end),
                 Decimal(m.team_hours[k]) / 100,
-                as_json(skills),
+                skills,
                 clock.work_time(rng, min(clock.day, m.closed + rng.randint(0, 10))),
                 m.creator,
                 None,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
@@ -29,6 +27,9 @@ class Clock:
         zone = timezone.get_current_timezone()
         self.midnight = dt.datetime.combine(self.today, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
         self.now = timezone.now()
+        # Moments are made often (millions): day starts and minutes are made once each.
+        self._days: dict[int, dt.datetime] = {}
+        self._minutes = [dt.timedelta(minutes=m) for m in range(24 * 60)]
 
     def date(self, day: int) -> dt.date:
         return dt.date.fromordinal(day)
@@ -36,12 +37,15 @@ class Clock:
     def at(self, day: int, seconds: int = 36_000) -> dt.datetime:
         """A moment of ``day`` (10:00 UTC-ish by default); days are counted like
         ``self.day``. Today's moments stop at the moment the run started."""
-        moment = self.midnight + dt.timedelta(days=day - self.day, seconds=seconds)
+        start = self._days.get(day)
+        if start is None:
+            start = self._days[day] = self.midnight + dt.timedelta(days=day - self.day)
+        moment = start + self._minutes[seconds // 60 % 1440]
         return moment if day < self.day else min(moment, self.now)
 
     def work_time(self, rng: random.Random, day: int) -> dt.datetime:
         """A moment during the working hours of ``day``."""
-        return self.at(day, rng.randrange(25_200, 72_000))
+        return self.at(day, 25_200 + int(rng.random() * 46_800))
 
 
 def growth_day(
@@ -91,11 +95,6 @@ def sentence(rng: random.Random, pairs: Sequence[tuple[str, str]], english: bool
 def paragraph(rng: random.Random, pairs: Sequence[tuple[str, str]], english: bool, k: int) -> str:
     chosen = rng.sample(pairs, min(k, len(pairs)))
     return " ".join(pair[1 if english else 0] for pair in chosen)
-
-
-def as_json(value: Any) -> str:
-    """JSON text for a JSON column (COPY and executemany both take it as text)."""
-    return json.dumps(value, ensure_ascii=False)
 
 
 HOURS_CHOICES = tuple(Decimal(h) for h in ("0.50", "1.00", "1.50", "2.00", "2.50", "3.00", "4.00"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from soscience.core.scale.common import as_json
 from soscience.core.scale.plan import MissionPlan, S
 from soscience.core.scale.texts import display_name, need_texts, order_texts
 from soscience.core.scale.world import World
@@ -172,7 +171,7 @@ def _missions(world: World) -> None:
                 m.work_mode,
                 m.country,
                 m.city,
-                as_json(m.languages),
+                m.languages,
                 Decimal(m.budget),
                 licences[m.id % len(licences)],
                 "discreet" if m.discreet else "public",
@@ -267,11 +266,11 @@ def _version_list(m: MissionPlan) -> list[tuple[int, str, int, int]]:
     return [(1, V.PENDING, m.submitted, 0)]
 
 
-def _snapshot(world: World, m: MissionPlan) -> str:
+def _snapshot(world: World, m: MissionPlan) -> dict[str, object]:
     """What order_snapshot() freezes: every order field, domains, skills, supervisor."""
     texts = order_texts(world, m)
     clock = world.clock
-    content = {
+    return {
         "title": m.title,
         "context": texts.context,
         "problem": texts.problem,
@@ -304,7 +303,6 @@ def _snapshot(world: World, m: MissionPlan) -> str:
         ],
         "supervisor": display_name(world, m.supervisor),
     }
-    return as_json(content)
 
 
 def _versions(world: World) -> None:

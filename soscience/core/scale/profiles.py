@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
 from soscience.core.scale import words
-from soscience.core.scale.common import as_json, mix
+from soscience.core.scale.common import mix
 from soscience.core.scale.people import consents, is_researcher
 from soscience.core.scale.world import World
 from soscience.privacy.consents import TEXT_VERSIONS
@@ -40,10 +40,10 @@ def _profiles(world: World) -> None:
         + (VolunteerProfile.Notify.NEVER,)
     )
     languages = (
-        as_json(["fr"]),
-        as_json(["fr", "en"]),
-        as_json(["fr", "en"]),
-        as_json(["fr", "en", "es"]),
+        ["fr"],
+        ["fr", "en"],
+        ["fr", "en"],
+        ["fr", "en", "es"],
     )
 
     def rows() -> Iterator[tuple]:
