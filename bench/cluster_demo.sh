@@ -9,13 +9,13 @@
 # mail delivered exactly once, both servers served requests, both workers ran tasks and sent
 # mail, every uploaded file is served by both servers. Everything is stopped at the end (or on
 # Ctrl-C); the exit status is 1 if a check failed.
-# Settings, all optional: CLUSTER_SECONDS=60 (load), CLUSTER_POSTS=60, CLUSTER_CONNECTIONS=8,
+# Settings, all optional: CLUSTER_SECONDS=45 (load), CLUSTER_POSTS=60, CLUSTER_CONNECTIONS=8,
 # CLUSTER_WORKERS=<cores> gunicorn workers per server, CLUSTER_KEEP=1 keeps the folder (logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 python=$repo/.venv/bin/python
-seconds=${CLUSTER_SECONDS:-60}
+seconds=${CLUSTER_SECONDS:-45}
 posts=${CLUSTER_POSTS:-60}
 connections=${CLUSTER_CONNECTIONS:-8}
 workers=${CLUSTER_WORKERS:-$(nproc)}
@@ -73,6 +73,8 @@ started=$SECONDS
 step() { printf '[%3d s] %s\n' $((SECONDS - started)) "$*"; }
 
 # --- PostgreSQL and the data ----------------------------------------------------------------
+# The shared folders, set before the data is made: its files and matching index go there.
+export MEDIA_ROOT=$root/media MATCHING_INDEX_DIR=$root/matching
 if [ -z "${DATABASE_URL:-}" ]; then
     step "PostgreSQL: a throwaway cluster, migrated and filled with the small data set"
     pg_start
@@ -89,7 +91,7 @@ smtp_port=$(free_port)
 export SOSCIENCE_ENV=production DEBUG=false DJANGO_SETTINGS_MODULE=bench.settings_bench
 SECRET_KEY=$("$python" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=https://127.0.0.1
-export MEDIA_ROOT=$root/media MATCHING_INDEX_DIR=$root/matching BENCH_STATIC_ROOT=$root/static
+export BENCH_STATIC_ROOT=$root/static
 export EMAIL_HOST=127.0.0.1 EMAIL_PORT=$smtp_port EMAIL_TIMEOUT=10
 # The API's per-address budget would answer 429 to a load generator (see bench/load.sh).
 export SOSCIENCE_API_RATE_ANON=1000000000 SOSCIENCE_API_RATE_TOKEN=1000000000

@@ -52,10 +52,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The worker's matching index, kept between runs (a folder of its own: a rebuild prunes
+# the other index files of its folder).
+export MATCHING_INDEX_DIR=${MATCHING_INDEX_DIR:-$repo/var/bench/matching}
 if [ -z "${DATABASE_URL:-}" ]; then
     echo "DATABASE_URL is not set: a throwaway PostgreSQL cluster with the small data set."
     pg_start
     export DATABASE_URL=$pg_url
+    # The generated files go with the throwaway database.
+    export MEDIA_ROOT=$run/media
     "$python" manage.py migrate --no-input -v0
     load_bench_data small
 fi
@@ -74,9 +79,6 @@ export DJANGO_SETTINGS_MODULE=bench.settings_bench
 SECRET_KEY=$("$python" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=https://127.0.0.1
 export BENCH_STATIC_ROOT=$run/static
-# The worker's matching index, kept between runs (a folder of its own: a rebuild prunes
-# the other index files of its folder).
-export MATCHING_INDEX_DIR=${MATCHING_INDEX_DIR:-$repo/var/bench/matching}
 # The API's per-address budget (60 a minute) would answer 429 to a load generator: the
 # budget is still counted (a cache write per call), never reached.
 export SOSCIENCE_API_RATE_ANON=1000000000 SOSCIENCE_API_RATE_TOKEN=1000000000
