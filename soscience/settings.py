@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # allauth.usersessions' middleware, writing "last seen" every few minutes (see the module).
+    "soscience.accounts.sessions.UserSessionsMiddleware",
     "soscience.accounts.middleware.UserLanguageMiddleware",
     "soscience.accounts.middleware.RequireMFAMiddleware",
 ]
@@ -170,7 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        # ASVS 4.0.3 level 2, 2.1.1: at least 12 characters.
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -193,6 +197,13 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105  # a rate limit, not a password
 }
+# "Log out everywhere" (allauth.usersessions, /accounts/sessions/): the page shows when each
+# session was last seen; soscience.accounts.sessions writes it every few minutes.
+USERSESSIONS_TRACK_ACTIVITY = True
+# Behind the reverse proxy (production) the client's address is the last X-Forwarded-For entry,
+# as the API's rate limits read it: allauth's login throttle per address and the sessions page
+# then see the client, not the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if PRODUCTION else 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SoScience"
 # Roles for which a TOTP device is mandatory. Off by default on a developer's laptop

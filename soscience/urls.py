@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from soscience.accounts.views import sessions
+
 urlpatterns = [
     path("", include("soscience.core.urls")),
     path("", include("soscience.accounts.urls")),
+    # allauth.usersessions' page with sudo mode before "sign out the other sessions": before
+    # allauth's URLs, so it replaces their pattern of the same name and address.
+    path("accounts/sessions/", sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("soscience.organisations.urls")),
     path("needs/", include("soscience.needs.urls")),

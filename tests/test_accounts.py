@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
@@ -648,6 +649,7 @@ MEMBER_PAGES = [
     "/accounts/2fa/totp/activate/",
     "/accounts/reauthenticate/",
     "/accounts/logout/",
+    "/accounts/sessions/",
     "/me/",
     "/dashboard/",
 ]
@@ -702,3 +704,164 @@ def test_totp_set_up_page_is_well_formed_and_shows_the_qr_code_as_an_image():
     # Our CSP allows images from data: URIs, never inline SVG styles or scripts.
     assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="[^"]+"', html)
     assert "<svg" not in html
+
+
+# --- password rules (ASVS 2.1.1: at least 12 characters) --------------------------------------
+
+ELEVEN = "Lanterne-42"  # not common, not numeric, not like the name: only too short
+
+
+def help_text(response, name: str) -> str:
+    html = response.content.decode()
+    match = re.search(rf'id="id_{name}_helptext">(.*?)</div>', html, re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", match.group(1))) if match else ""
+
+
+def test_sign_up_tells_the_rule_and_refuses_eleven_characters(client):
+    page = client.get(reverse("account_signup"))
+    assert "at least 12 characters" in help_text(page, "password1")
+
+    short = client.post(reverse("account_signup"), signup_data(password1=ELEVEN, password2=ELEVEN))
+
+    assert "at least 12 characters" in field_errors(short, "password1")
+    assert input_value(short, "id_email") == "awa@example.org"
+    assert not User.objects.filter(email="awa@example.org").exists()
+    twelve = ELEVEN + "7"
+    done = client.post(reverse("account_signup"), signup_data(password1=twelve, password2=twelve))
+    assert done["Location"] == reverse("account_email_verification_sent")
+
+
+def test_changing_the_password_tells_the_rule_and_refuses_a_short_one(cast):
+    client = Client()
+    log_in(client, cast.member.email)
+    page = client.get(reverse("account_change_password"))
+    assert "at least 12 characters" in help_text(page, "password1")
+
+    short = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": ELEVEN, "password2": ELEVEN},
+    )
+
+    assert "at least 12 characters" in field_errors(short, "password1")
+    assert log_in(Client(), cast.member.email)["Location"] == reverse("core:dashboard")
+
+
+# --- sessions: where I am signed in, "sign out the other sessions" -------------------------------
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+SESSIONS = reverse("usersessions_list")
+
+
+def browser(user_agent: str, address: str) -> Client:
+    return Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=address)
+
+
+def signed_out(client: Client) -> bool:
+    response = client.get(reverse("core:dashboard"))
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_my_sessions_are_listed_with_browser_address_and_last_seen(cast):
+    laptop, phone = browser(FIREFOX, "198.51.100.4"), browser(IPHONE, "203.0.113.9")
+    log_in(laptop, cast.member.email)
+    log_in(phone, cast.member.email)
+    log_in(browser(FIREFOX, "192.0.2.1"), cast.volunteer.email)  # someone else's
+
+    account = laptop.get(reverse("accounts:preferences")).content.decode()
+    assert f'href="{SESSIONS}"' in account  # reached from the account menu
+    page = laptop.get(SESSIONS)
+
+    assert page.status_code == 200
+    rows = [
+        unescape(re.sub(r"<[^>]+>", " ", row))
+        for row in re.findall(r"<tr>(.*?)</tr>", page.content.decode(), re.S)
+    ]
+    assert "Last seen" in rows[0]
+    assert len(rows) == 3  # the header and my two sessions
+    laptop_row = next(row for row in rows if "198.51.100.4" in row)
+    assert "Firefox on Linux" in laptop_row
+    assert "this browser" in laptop_row
+    assert "now" in laptop_row
+    phone_row = next(row for row in rows if "203.0.113.9" in row)
+    assert "Safari on iOS" in phone_row
+    assert "this browser" not in phone_row
+    assert "192.0.2.1" not in text(page)
+    assert "Sign out the other sessions" in text(page)
+
+
+def test_signing_out_the_other_sessions_ends_them_and_keeps_this_one(cast):
+    """The session opened by accepting an invitation (Django's log-in, not allauth's form) is
+    on the list too, and ends with the others."""
+    invitation = Invitation.objects.create(
+        email="sam@example.org", role="volunteer", invited_by=cast.coordinator
+    )
+    first = browser(IPHONE, "203.0.113.9")
+    first.post(
+        reverse("accounts:invitation", args=[invitation.token]),
+        {"full_name": "Sam Dupont", "password": STRONG},
+    )
+    assert not signed_out(first)
+    User.objects.filter(email="sam@example.org").update(language="en")
+    second, here = browser(FIREFOX, "198.51.100.4"), browser(FIREFOX, "198.51.100.5")
+    log_in(second, "sam@example.org", STRONG)
+    log_in(here, "sam@example.org", STRONG)
+
+    response = here.post(SESSIONS, follow=True)
+
+    assert "Signed out of all other sessions." in text(response)
+    assert "open in this browser only" in text(response)
+    assert signed_out(first)
+    assert signed_out(second)
+    assert not signed_out(here)
+
+
+def test_changing_the_password_signs_out_the_other_sessions_and_keeps_this_one(cast):
+    here, elsewhere = browser(FIREFOX, "198.51.100.4"), browser(IPHONE, "203.0.113.9")
+    log_in(here, cast.member.email)
+    log_in(elsewhere, cast.member.email)
+
+    changed = here.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": STRONG, "password2": STRONG},
+    )
+
+    assert changed.status_code == 302
+    assert not signed_out(here)
+    assert signed_out(elsewhere)
+    assert "203.0.113.9" not in text(here.get(SESSIONS))
+
+
+def test_resetting_the_password_signs_out_every_session(
+    client, cast, django_capture_on_commit_callbacks
+):
+    """Someone who resets their password may be locking out whoever has it: every session
+    opened with the old password ends."""
+    signed_in = browser(FIREFOX, "198.51.100.4")
+    log_in(signed_in, cast.member.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": cast.member.email})
+    form_page = client.get(link_in(mail.outbox[0], "/accounts/password/reset/key/"), follow=True)
+    set_url = form_page.redirect_chain[-1][0]
+
+    client.post(set_url, {"password1": STRONG, "password2": STRONG})
+
+    assert signed_out(signed_in)
+    assert log_in(Client(), cast.member.email, STRONG)["Location"] == reverse("core:dashboard")
+
+
+def test_last_seen_is_written_every_few_minutes_not_on_every_page(cast):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = browser(FIREFOX, "198.51.100.4")
+        log_in(client, cast.member.email)
+    with time_machine.travel(start + timezone.timedelta(minutes=2), tick=False):
+        client.get(reverse("core:dashboard"))
+        assert UserSession.objects.get(user=cast.member).last_seen_at == start
+    later = start + timezone.timedelta(minutes=6)
+    with time_machine.travel(later, tick=False):
+        client.get(reverse("core:dashboard"))
+        assert UserSession.objects.get(user=cast.member).last_seen_at == later

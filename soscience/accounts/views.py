@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.views import list_usersessions
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -128,3 +129,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "other_account": other_account,
         },
     )
+
+
+# allauth.usersessions' page (/accounts/sessions/, see soscience/urls.py), with sudo mode before
+# "sign out the other sessions": ASVS 3.3.4 asks for the credentials again there, and someone on
+# a borrowed session must not be able to sign the owner out of every other device.
+sessions = sudo_required_for_post(list_usersessions)
