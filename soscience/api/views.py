@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from soscience.accounts.sudo import sudo_required, sudo_required_for_post
 from soscience.api import services
 from soscience.api.access import token_for_user
 from soscience.api.forms import TokenCreateForm, TokenRevokeForm
@@ -32,9 +33,11 @@ def _render(request: HttpRequest, form: TokenCreateForm, **extra: Any) -> HttpRe
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sudo_required_for_post
 def tokens(request: HttpRequest) -> HttpResponse:
     """My personal API tokens: create one (its key is shown once, on this answer only, never
-    stored or cached), see when each was used, revoke them."""
+    stored or cached), see when each was used, revoke them. A token acts as its owner:
+    creating one from an old session asks for the password first (sudo mode)."""
     if request.method != "POST":
         return _render(request, TokenCreateForm())
     form = TokenCreateForm(request.POST)
@@ -52,8 +55,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@sudo_required
 def token_revoke(request: HttpRequest) -> HttpResponse:
-    """Revoke one of my tokens (its id in the form): it stops working at once."""
+    """Revoke one of my tokens (its id in the form): it stops working at once. Sudo mode too:
+    a borrowed session must not cut off the owner's scripts."""
     form = TokenRevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a token to revoke."))
