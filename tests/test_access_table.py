@@ -10,9 +10,12 @@ allowed, 404 not allowed to know it exists, 405 wrong method, 410 gone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -55,9 +58,9 @@ def signed_in(ok: int = 200) -> dict:
 
 
 # Third-party URLs, tested by their own projects; listed by name so a new one is noticed.
-# The JSON API answers tokens, not sessions (tests/test_api.py, and schemathesis on every
-# operation in tests/test_api_schema.py), so it is not tried here with the cast's sessions.
-NOT_OURS_PREFIXES = ("admin:", "api:api-v1:")
+# The JSON API answers tokens, not sessions: its operations have their own table below
+# (API_TABLE), tried with no token and with a token of each role of the cast.
+NOT_OURS_PREFIXES = ("admin:",)
 
 TABLE: dict[str, Row] = {}
 NOT_OURS: set[str] = set()
@@ -684,6 +687,10 @@ TABLE.update(
     }
 )
 
+# "Log out everywhere" (allauth.usersessions, in our template): everyone's own sessions, no id
+# in the URL.
+TABLE["usersessions_list"] = Row("", signed_in())
+
 # django-allauth's pages (log in, sign up, password, email, two-step verification): their
 # access rules are allauth's and tested by allauth; here we check each answers every role
 # without a server error (see test_allauth_pages_answer_everyone).
@@ -714,7 +721,10 @@ def test_every_url_is_in_the_table():
     missing = [
         name
         for name in _all_url_names()
-        if name not in TABLE and name not in NOT_OURS and not name.startswith(NOT_OURS_PREFIXES)
+        if name not in TABLE
+        and name not in NOT_OURS
+        and not name.startswith(NOT_OURS_PREFIXES)
+        and not name.startswith(API_NAMESPACE)
     ]
     assert missing == [], f"URLs without access rules in tests/test_access_table.py: {missing}"
 
@@ -734,7 +744,7 @@ def test_access(name, role, cast):
     )
     if role is None and expected == 302 and name not in REDIRECT_NOT_TO_LOGIN:
         assert response["Location"].startswith("/accounts/login/"), response["Location"]
-    tally("access table: URL x role checks")
+    tally("URLs x roles checked")
 
 
 # Public URLs that redirect a visitor somewhere other than the login page.
@@ -766,3 +776,279 @@ def test_outsider_ids_are_not_found(cast):
         == 404
     )
     assert client.get(reverse("needs:detail", args=[world.need.pk])).status_code == 200
+
+
+# --- The JSON API ----------------------------------------------------------------------------
+# Every operation of the API (path and method, as its OpenAPI schema publishes them) has a row:
+# the status for each caller (None: no token; a role: that person's personal token) and, where
+# the route takes an id or filters by one, someone else's object or one that is not public. For
+# lists, ``sees`` says whose objects each caller finds among ``among``: anyone else's never
+# appear. A new operation without a row fails test_every_api_operation_is_in_the_table.
+
+API_NAMESPACE = "api:api-v1:"
+
+
+@dataclass(frozen=True)
+class ApiCase:
+    expect: dict[str | None, int]
+    obj: str = ""  # the ApiWorld attribute filling the path's {pk} or {slug}
+    query: tuple[str, str] | None = None  # (parameter, ApiWorld attribute whose pk it takes)
+    among: tuple[str, ...] = ()
+    sees: dict[str | None, frozenset[str]] = field(default_factory=dict)
+
+
+def token_holders(ok: int = 200) -> dict[str | None, int]:
+    return {role: 401 if role is None else ok for role in ROLES_OF_CAST}
+
+
+def everyone_sees(*names: str) -> dict[str | None, frozenset[str]]:
+    return dict.fromkeys(ROLES_OF_CAST, frozenset(names))
+
+
+API_TABLE: dict[str, tuple[ApiCase, ...]] = {
+    "GET /api/v1/": (ApiCase(public()),),
+    # the token's owner's own data: a token is needed, and each finds only their own
+    "GET /api/v1/me/": (ApiCase(token_holders()),),
+    "GET /api/v1/me/profile/": (ApiCase({**token_holders(404), VOL: 200}),),
+    "GET /api/v1/me/applications/": (
+        ApiCase(
+            token_holders(),
+            among=("application", "other_application"),
+            sees={VOL: frozenset({"application"}), OVOL: frozenset({"other_application"})},
+        ),
+    ),
+    "GET /api/v1/me/missions/": (ApiCase(token_holders()),),
+    "GET /api/v1/me/needs/": (
+        ApiCase(
+            token_holders(),
+            among=("need", "other_need"),
+            sees={MEMBER: frozenset({"need"}), OTHER: frozenset({"other_need"})},
+        ),
+    ),
+    # shared news of one's organisations' missions, never the team's internal news; asking
+    # for another organisation's mission by id finds nothing
+    "GET /api/v1/me/news/": (
+        ApiCase(
+            token_holders(),
+            among=("news", "internal_news", "other_news"),
+            sees={MEMBER: frozenset({"news"}), OTHER: frozenset({"other_news"})},
+        ),
+        ApiCase(
+            token_holders(),
+            query=("mission", "other_published"),
+            among=("news", "internal_news", "other_news"),
+            sees={OTHER: frozenset({"other_news"})},
+        ),
+    ),
+    # public: what the public pages show, to anyone; an order never published, a draft
+    # event or case do not exist here, whoever asks
+    "GET /api/v1/missions/feed.json": (
+        ApiCase(public(), among=("published", "draft"), sees=everyone_sees("published")),
+    ),
+    "GET /api/v1/missions/": (
+        ApiCase(public(), among=("published", "draft"), sees=everyone_sees("published")),
+    ),
+    "GET /api/v1/missions/{pk}/": (
+        ApiCase(public(), obj="published"),
+        ApiCase(public(404), obj="draft"),
+    ),
+    "GET /api/v1/events/": (
+        ApiCase(public(), among=("event", "draft_event"), sees=everyone_sees("event")),
+    ),
+    "GET /api/v1/events/{slug}/": (
+        ApiCase(public(), obj="event"),
+        ApiCase(public(404), obj="draft_event"),
+    ),
+    "GET /api/v1/impact/": (ApiCase(public()),),
+    "GET /api/v1/cases/": (
+        ApiCase(public(), among=("case", "draft_case"), sees=everyone_sees("case")),
+    ),
+    "GET /api/v1/cases/{slug}/": (
+        ApiCase(public(), obj="case"),
+        ApiCase(public(404), obj="draft_case"),
+    ),
+}
+
+# The API's other addresses (not operations): the schema, ninja's root view (shadowed by our
+# index at the same address) and the JSON 404 for anything else under /api/v1/.
+API_OTHER: dict[str, tuple[str, int]] = {
+    "api:api-v1:openapi-json": ("/api/v1/openapi.json", 200),
+    "api:api-v1:api-root": ("/api/v1/", 200),
+    "api:api-v1:not_found": ("/api/v1/no/such/thing/", 404),
+}
+
+
+class ApiWorld:
+    """What the API's operations are tried on: for each kind, one object a caller may find
+    and one of someone else's, or not public."""
+
+    def __init__(self, cast) -> None:
+        from soscience.execution.models import ProgressUpdate
+
+        self.cast = cast
+        self.campus = CampusFactory(is_home=True, slug="home")
+        self.published = _open_mission(cast.organisation, cast)
+        self.other_published = _open_mission(cast.other_organisation, cast)
+        self.draft = MissionFactory(organisation=cast.organisation, created_by=cast.coordinator)
+        self.event, _registration = _event(self)
+        self.draft_event = _draft_event(self)
+        self.case, _file = _case(self)
+        self.draft_case = _draft_case(self)
+        self.application, self.other_application = (
+            _applied(self.published, cast.volunteer), _applied(self.published, cast.other_volunteer)
+        )  # fmt: skip
+        from soscience.volunteers.models import VolunteerProfile
+
+        VolunteerProfile.objects.create(user=cast.volunteer, languages=["fr"])
+        self.need = NeedFactory(organisation=cast.organisation, submitted_by=cast.member)
+        self.other_need = NeedFactory(
+            organisation=cast.other_organisation, submitted_by=cast.other_member
+        )
+        shared, internal = ProgressUpdate.Visibility.SHARED, ProgressUpdate.Visibility.INTERNAL
+        self.news = _news(self.published, cast.supervisor, shared)
+        self.internal_news = _news(self.published, cast.supervisor, internal)
+        self.other_news = _news(self.other_published, cast.supervisor, shared)
+
+    def url(self, path: str, case: ApiCase) -> str:
+        if case.obj:
+            obj = getattr(self, case.obj)
+            path = path.replace("{pk}", str(obj.pk)).replace("{slug}", getattr(obj, "slug", ""))
+        if case.query:
+            parameter, name = case.query
+            path += f"?{parameter}={getattr(self, name).pk}"
+        return path
+
+    def found(self, body: dict, names: tuple[str, ...]) -> frozenset[str]:
+        """Which of ``names`` the list's items are (by id, slug, or the feed's item id)."""
+        keys = {str(item.get("slug") or item.get("id")) for item in body["items"]}
+        return frozenset(name for name in names if self._keys(getattr(self, name)) & keys)
+
+    @staticmethod
+    def _keys(obj) -> set[str]:
+        return {str(obj.pk), f"soscience:mission:{obj.pk}", str(getattr(obj, "slug", ""))}
+
+
+def _open_mission(organisation, cast) -> Mission:
+    return MissionFactory(
+        organisation=organisation, status=Mission.Status.OPEN, published_at=timezone.now(),
+        created_by=cast.coordinator,
+    )  # fmt: skip
+
+
+def _applied(mission, volunteer):
+    from soscience.applications.models import Application
+
+    return Application.objects.create(
+        mission=mission, volunteer=volunteer, status=Application.Status.APPLIED,
+        motivation="Filters.", availability_confirmed=True, applied_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _news(mission, author, visibility):
+    from soscience.execution.models import ProgressUpdate
+
+    return ProgressUpdate.objects.create(
+        mission=mission, author=author, body="Pump works.", visibility=visibility
+    )
+
+
+def _draft_event(world):
+    import datetime as dt
+
+    from soscience.events.models import Event
+
+    starts = timezone.now() + dt.timedelta(days=9)
+    return Event.objects.create(
+        title="Not announced yet", slug="not-announced", description="Talks.",
+        campus=world.campus, room="Amphi B", starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1), capacity=30, status=Event.Status.DRAFT,
+        created_by=world.cast.coordinator,
+    )  # fmt: skip
+
+
+def _draft_case(world):
+    """A case the coordinators are still writing (its organisation agreed to it)."""
+    from soscience.cases.models import Case
+    from soscience.closing.models import OrganisationSurvey
+
+    closed = MissionFactory(
+        organisation=world.cast.organisation, status=Mission.Status.CLOSED,
+        closed_at=timezone.now(), created_by=world.cast.coordinator,
+    )  # fmt: skip
+    OrganisationSurvey.objects.create(
+        mission=closed, worked=5, applied="yes", local_impact="Clear water.", beneficiaries=30,
+        recommend=9, case_consent=True, answered_by=world.cast.member,
+    )  # fmt: skip
+    return Case.objects.create(
+        mission=closed, slug="solar-dryer", title="Solar dryer", problem="Mould.",
+        solution="A dryer.", results="Dry mangoes.", created_by=world.cast.coordinator,
+        status=Case.Status.DRAFT,
+    )  # fmt: skip
+
+
+def _api_patterns(resolver=None, route: str = "", namespace: str = ""):
+    """(name, route) of every URL pattern, the routes written as the OpenAPI schema writes
+    paths (``/api/v1/missions/{pk}/``)."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        here = route + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _api_patterns(pattern, here, inner)
+        else:
+            yield f"{namespace}{pattern.name}", "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", here)
+
+
+def test_every_api_operation_is_in_the_table():
+    from soscience.api.api import api
+
+    schema = api.get_openapi_schema()
+    operations = {
+        f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops
+    }
+    assert sorted(operations - set(API_TABLE)) == [], "API operations without access rules"
+    assert sorted(set(API_TABLE) - operations) == [], "rows for operations that are gone"
+
+
+def test_every_api_address_is_an_operation_or_listed():
+    """Each URL pattern under /api/v1/ is an operation of the table (an operation hidden from
+    the schema would not be) or one of API_OTHER."""
+    paths = {route.split(" ", 1)[1] for route in API_TABLE}
+    missing = [
+        name
+        for name, path in _api_patterns()
+        if name.startswith(API_NAMESPACE) and name not in API_OTHER and path not in paths
+    ]
+    assert missing == [], f"API addresses without access rules: {missing}"
+    for name, (path, _status) in API_OTHER.items():
+        assert name == "api:api-v1:not_found" or reverse(name) == path, name
+
+
+@pytest.mark.parametrize("role", ROLES_OF_CAST, ids=lambda r: r or "no-token")
+def test_api_access(role, cast):
+    from soscience.api.services import token_create
+
+    cache.clear()  # the API's rate counters live in the cache
+    world = ApiWorld(cast)
+    headers = {}
+    if role is not None:
+        _token, key = token_create(user=getattr(cast, role), name="table", valid_days=None)
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    client, wrong = Client(), []
+    calls = [(route, case) for route, cases in sorted(API_TABLE.items()) for case in cases]
+    for route, case in calls:
+        method, path = route.split(" ", 1)
+        url = world.url(path, case)
+        response = getattr(client, method.lower())(url, **headers)
+        if response.status_code != case.expect[role]:
+            wrong.append(f"{method} {url}: {response.status_code}, expected {case.expect[role]}")
+        elif case.among and response.status_code == 200:
+            found, expected = world.found(response.json(), case.among), case.sees.get(role, set())
+            if found != expected:
+                wrong.append(f"{method} {url}: finds {sorted(found)}, expected {sorted(expected)}")
+    for path, status in API_OTHER.values():
+        response = client.get(path, **headers)
+        if response.status_code != status:
+            wrong.append(f"GET {path}: {response.status_code}, expected {status}")
+    # Nothing under /api/v1/ sends anyone to the log-in page: every answer is JSON.
+    assert wrong == [], "\n".join(wrong)
+    tally("URLs x roles checked", len(calls) + len(API_OTHER))
