@@ -394,8 +394,9 @@ def weigh_page(browser: Any, base: str, page: Page, cookie: dict[str, str] | Non
 # --- the report ---------------------------------------------------------------------------
 
 
-def print_table(weights: list[Weight]) -> None:
-    print(f"Page weight, first visit (KB transferred, compressed; {platform.node()})")
+def print_table(weights: list[Weight], proxy_gzip: bool) -> None:
+    pages_are = "gzipped as nginx does" if proxy_gzip else "as gunicorn sends them, uncompressed"
+    print(f"Page weight, first visit (KB transferred; pages {pages_are}; {platform.node()})")
     head = f"{'page':<21}" + "".join(f"{k:>7}" for k in ("HTML", "CSS", "JS", "fonts", "images"))
     print(head + f"{'total':>8}{'raw':>7}{'reqs':>6}{'again':>7}")
     for weight in weights:
@@ -414,10 +415,11 @@ def print_table(weights: list[Weight]) -> None:
     )
 
 
-def write_json(path: Path, weights: list[Weight]) -> None:
+def write_json(path: Path, weights: list[Weight], proxy_gzip: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "machine": platform.node(),
+        "pages_gzipped_as_by_nginx": proxy_gzip,
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "target_kb": TARGET_KB,
@@ -457,8 +459,8 @@ def main() -> None:
             serve(args.serve, base, pages)
             return
         weights = weigh(base, pages)
-    print_table(weights)
-    write_json(args.json, weights)
+    print_table(weights, args.proxy_gzip)
+    write_json(args.json, weights, args.proxy_gzip)
 
 
 if __name__ == "__main__":
