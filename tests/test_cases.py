@@ -399,6 +399,11 @@ def test_anyone_downloads_the_chosen_files_of_a_published_case(cast):
     other = published_case(cast)
     assert visitor.get(reverse("cases:file", args=[other.slug, guide.pk])).status_code == 404
 
+    guide.file.storage.delete(guide.file.name)  # lost from the disk (restore from backups)
+    gone = visitor.get(reverse("cases:file", args=[case.slug, guide.pk]))
+    assert gone.status_code == 410
+    assert "cannot be read" in text(gone)
+
     Case.objects.filter(pk=case.pk).update(status=Case.Status.WITHDRAWN)
     for who in (None, "coordinator", "member"):
         url = reverse("cases:file", args=[case.slug, guide.pk])

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +18,7 @@ from soscience.cases.forms import CaseForm, LibraryFilterForm, ReuseForm
 from soscience.cases.templatetags.cases import licence_terms
 from soscience.core.access import is_coordinator, require_coordinator
 from soscience.core.errors import DomainError
+from soscience.core.stored_files import download_response
 from soscience.missions.models import Mission
 from soscience.needs.access import need_for_user
 from soscience.needs.models import Need
@@ -58,15 +59,14 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def case_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    """A deliverable the published case offers, as an attachment with its stored type."""
+def case_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A deliverable the published case offers, as an attachment with its stored type (a
+    file lost from the storage gives the "file unavailable" page)."""
     deliverable = access.case_file_public(slug, pk)
-    response = FileResponse(
-        deliverable.file.open("rb"), as_attachment=True, filename=deliverable.original_name,
+    return download_response(
+        request, deliverable.file, filename=deliverable.original_name,
         content_type=deliverable.content_type,
     )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # The coordination team's pages.
