@@ -587,12 +587,13 @@ def test_a_file_lost_from_the_disk_gives_a_clear_page_not_an_error(cast, who, up
     assert "Traceback" not in response.text
 
 
-def test_a_lost_proof_document_is_not_found(cast):
-    """The organisation's proof (organisations/views.py) checks the file exists: a 404."""
+def test_a_lost_proof_document_gives_the_file_unavailable_page(cast):
+    """The organisation's proof is served like the other private files: a clear 410."""
     Path(django_settings.MEDIA_ROOT, cast.organisation.proof_document.name).unlink()
     tally("faults injected")
     response = _client(cast.member).get(reverse("organisations:proof", args=[cast.organisation.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 410
+    assert "cannot be read" in response.text
     assert "Traceback" not in response.text
 
 

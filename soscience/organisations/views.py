@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from soscience.accounts.sudo import sudo_required
 from soscience.core.access import is_coordinator, require_coordinator
 from soscience.core.errors import DomainError
+from soscience.core.stored_files import download_response
 from soscience.organisations.access import organisation_for_user
 from soscience.organisations.forms import (
     MemberInviteForm,
@@ -138,18 +139,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def proof(request: HttpRequest, pk: int) -> FileResponse:
-    """The proof document, to the organisation's members and the coordination team only."""
+def proof(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proof document, to the organisation's members and the coordination team only (one
+    lost from the storage gives the "file unavailable" page)."""
     organisation = organisation_for_user(request.user, pk)
     document = organisation.proof_document
-    if not document or not document.storage.exists(document.name):
+    if not document:
         raise Http404
-    return FileResponse(
-        document.open("rb"),
-        as_attachment=True,
-        filename=organisation.proof_name or "proof",
+    return download_response(
+        request, document, filename=organisation.proof_name or "proof",
         content_type=organisation.proof_content_type or "application/octet-stream",
-    )
+    )  # fmt: skip
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
