@@ -92,7 +92,13 @@ echo "Preparing: migrations, cache table, static files (WhiteNoise, compressed a
 
 port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
-"$repo/.venv/bin/gunicorn" soscience.wsgi:application --chdir "$repo" \
+# The servers' connections carry a name, so cpu.py finds their database backends; they are
+# kept for the whole run (production's DB_CONN_MAX_AGE of 60 s reconnects once a minute per
+# worker: nothing measurable, but a backend that goes takes its CPU count with it).
+app_name=soscience-load-$$
+case "$DATABASE_URL" in *\?*) separator="&" ;; *) separator="?" ;; esac
+DATABASE_URL="$DATABASE_URL${separator}application_name=$app_name" DB_CONN_MAX_AGE=3600 \
+    "$repo/.venv/bin/gunicorn" soscience.wsgi:application --chdir "$repo" \
     --bind "127.0.0.1:$port" --workers "$workers" --timeout 30 \
     --access-logfile "$run/access.log" --access-logformat $'%(U)s\t%(q)s\t%(s)s\t%(D)s' \
     --error-logfile "$run/gunicorn.log" </dev/null &
@@ -114,6 +120,7 @@ check_headers=()
 for ((i = 1; i < ${#proxy_headers[@]}; i += 2)); do check_headers+=(--header "${proxy_headers[i]}"); done
 "$python" bench/load/check.py --url "$url" "${check_headers[@]}" "${lists[@]/#/$run/}"
 
+cpu() { "$python" bench/load/cpu.py --master "$server" --application-name "$app_name" --out "$1"; }
 wrk_run() { # list file, result JSON, seconds
     LOAD_REQUESTS=$1 LOAD_OUT=$2 wrk -t "$threads" -c "$connections" -d "${3}s" --timeout 10s \
         -s bench/load/scenario.lua "${proxy_headers[@]}" "$url" >"$2.txt"
@@ -127,7 +134,9 @@ for list in "${lists[@]}"; do
     if [ -n "${LOAD_SCENARIOS:-}" ] && [[ " $LOAD_SCENARIOS " != *" $name "* ]]; then continue; fi
     curl -fsS -o /dev/null "${proxy_headers[@]}" "$url/bench/trivial/?scenario=$name"
     printf '  %-22s %s s...\n' "$name" "$seconds"
+    cpu "$run/$name.cpu-before.json"
     wrk_run "$run/$list" "$run/$name.json" "$seconds"
+    cpu "$run/$name.cpu-after.json"
 done
 
 "$python" bench/load/report.py --dir "$run" --access-log "$run/access.log" --json "$json_out" \

@@ -106,6 +106,32 @@ def scenario_figures(run: Path, scenario: dict) -> dict:
     }
 
 
+def cpu_used(run: Path, stem: str) -> dict[str, float | None] | None:
+    """CPU seconds the app servers and the database spent during the scenario (cpu.py)."""
+    before_file, after_file = run / f"{stem}.cpu-before.json", run / f"{stem}.cpu-after.json"
+    if not (before_file.exists() and after_file.exists()):
+        return None
+    before, after = json.loads(before_file.read_text()), json.loads(after_file.read_text())
+    used: dict[str, float | None] = {}
+    for part in ("app", "db"):
+        if after[part] is None or before[part] is None:
+            used[part] = None
+            continue
+        # A process that started during the scenario counts whole.
+        used[part] = sum(
+            (seconds or 0) - (before[part].get(pid) or 0) for pid, seconds in after[part].items()
+        )
+    return used
+
+
+def total_cpu(row: dict) -> float | None:
+    """App + database CPU ms per request (the app alone when the database is elsewhere)."""
+    cost = row.get("cpu_ms_per_request")
+    if not cost or cost["app"] is None:
+        return None
+    return cost["app"] + (cost["db"] or 0)
+
+
 def machine() -> dict:
     model = ""
     cpuinfo = Path("/proc/cpuinfo")
@@ -123,6 +149,10 @@ def machine() -> dict:
     }
 
 
+def number(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
 def print_table(report: dict) -> None:
     setup = report["settings"]
     print()
@@ -134,28 +164,37 @@ def print_table(report: dict) -> None:
     m = report["machine"]
     print(f"Machine: {m['host']}, {m['cores']} cores ({m['cpu']}), {report['data']['database']}")
     print("Data: " + ", ".join(f"{k} {v:,}" for k, v in report["data"]["size"].items()))
-    print(f"{'':<22}{'':>9}{'':>9}{'latency (wrk), ms':>27}{'':>8}{'server, ms':>16}")
     print(
-        f"{'scenario':<22}{'req/s':>9}{'% floor':>9}{'p50':>9}{'p95':>9}{'p99':>9}"
-        f"{'errors':>8}{'p50':>8}{'p95':>8}{'KB/req':>8}"
+        f"{'':<22}{'':>9}{'':>9}{'latency (wrk), ms':>24}{'':>7}{'server, ms':>14}"
+        f"{'CPU ms/request':>15}{'CPU':>9}"
+    )
+    print(
+        f"{'scenario':<22}{'req/s':>9}{'% floor':>9}{'p50':>8}{'p95':>8}{'p99':>8}"
+        f"{'errors':>7}{'p50':>7}{'p95':>7}{'app':>8}{'db':>7}{'% floor':>9}{'KB/req':>8}"
     )
     for s in report["scenarios"]:
         share = f"{s['percent_of_floor']:.0f} %" if s.get("percent_of_floor") is not None else ""
         errors = s["errors_http"] + s["errors_socket"]
         lat = s["latency_ms"]
         server = s.get("server", {})
+        cpu = s.get("cpu_ms_per_request") or {}
+        cpu_share = s.get("cpu_percent_of_floor")
         print(
-            f"{s['name']:<22}{s['requests_per_s']:>9.1f}{share:>9}{lat['p50']:>9.1f}"
-            f"{lat['p95']:>9.1f}{lat['p99']:>9.1f}{errors:>8}"
-            f"{server.get('server_p50_ms', float('nan')):>8.1f}"
-            f"{server.get('server_p95_ms', float('nan')):>8.1f}{s['kilobytes_per_request']:>8.1f}"
+            f"{s['name']:<22}{s['requests_per_s']:>9.1f}{share:>9}{lat['p50']:>8.1f}"
+            f"{lat['p95']:>8.1f}{lat['p99']:>8.1f}{errors:>7}"
+            f"{number(server.get('server_p50_ms')):>7}{number(server.get('server_p95_ms')):>7}"
+            f"{number(cpu.get('app'), 2):>8}{number(cpu.get('db'), 2):>7}"
+            f"{'' if cpu_share is None else f'{cpu_share:.0f} %':>9}"
+            f"{s['kilobytes_per_request']:>8.1f}"
         )
     target = report.get("catalogue_target")
     if target:
         verdict = "met" if target["met"] else "NOT met"
+        by_cpu = target.get("cpu_percent_of_floor")
         print(
             f"Catalogue throughput: {target['percent_of_floor']:.0f} % of the floor"
             f" (target >= {TARGET_PERCENT:.0f} %: {verdict})"
+            + ("" if by_cpu is None else f"; by CPU per request: {by_cpu:.0f} %")
         )
     for s in report["scenarios"]:
         if len(s.get("by_kind", [])) > 1:
@@ -182,13 +221,27 @@ def main() -> None:
         if not (args.dir / (Path(scenario["file"]).stem + ".json")).exists():
             continue
         row = scenario_figures(args.dir, scenario)
+        used = cpu_used(args.dir, Path(scenario["file"]).stem)
+        if used is not None:
+            row["cpu_ms_per_request"] = {
+                part: None if seconds is None else round(1000 * seconds / row["requests"], 2)
+                for part, seconds in used.items()
+            }
         requests = segments.get(Path(scenario["file"]).stem)
         if requests:
             row |= from_access_log(requests, kinds_of(args.dir / scenario["file"]))
         figures.append(row)
-    floor = next((s["requests_per_s"] for s in figures if s["name"] == "floor"), None)
+    floor = next((s for s in figures if s["name"] == "floor"), None)
     for row in figures:
-        row["percent_of_floor"] = round(100 * row["requests_per_s"] / floor, 1) if floor else None
+        row["percent_of_floor"] = (
+            round(100 * row["requests_per_s"] / floor["requests_per_s"], 1) if floor else None
+        )
+        # What the share would be if the servers' CPU were all that limits them: steadier
+        # than requests per second on a machine that other programs share.
+        cost, floor_cost = total_cpu(row), total_cpu(floor) if floor else None
+        row["cpu_percent_of_floor"] = (
+            round(100 * floor_cost / cost, 1) if cost and floor_cost else None
+        )
     report = {
         "machine": machine(),
         "settings": dict(item.split("=", 1) for item in args.meta),
@@ -199,6 +252,7 @@ def main() -> None:
     if catalogue and floor:
         report["catalogue_target"] = {
             "percent_of_floor": catalogue["percent_of_floor"],
+            "cpu_percent_of_floor": catalogue["cpu_percent_of_floor"],
             "target_percent": TARGET_PERCENT,
             "met": catalogue["percent_of_floor"] >= TARGET_PERCENT,
         }
