@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from soscience.closing.access import closing_rights
@@ -62,14 +63,13 @@ def _org_survey(mission: Mission) -> OrganisationSurvey | None:
 
 
 def volunteer_survey_states(mission: Mission) -> list[dict[str, Any]]:
-    """Each volunteer on the team and when they answered their survey (None: not yet)."""
-    answered = dict(
-        VolunteerSurvey.objects.filter(mission=mission).values_list("volunteer_id", "answered_at")
-    )
-    return [
-        {"volunteer": member.volunteer, "answered_at": answered.get(member.volunteer_id)}
-        for member in mission.team.select_related("volunteer")
-    ]
+    """Each volunteer on the team and when they answered their survey (None: not yet), in
+    one query."""
+    answered = VolunteerSurvey.objects.filter(
+        mission=mission, volunteer=OuterRef("volunteer_id")
+    ).values("answered_at")[:1]
+    team = mission.team.select_related("volunteer").annotate(answered_at=Subquery(answered))
+    return [{"volunteer": member.volunteer, "answered_at": member.answered_at} for member in team]
 
 
 def _missing(panel: dict[str, Any]) -> list[str]:
