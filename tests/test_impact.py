@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,14 @@ from tests.factories import (
 S = Mission.Status
 DASHBOARD = "/impact/dashboard/"
 PUBLIC = "/impact/"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The figures cache (local memory in tests) outlives each test's data.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def at(year: int, month: int, day: int, hour: int = 12) -> dt.datetime:
@@ -398,6 +407,32 @@ def test_the_dashboard_queries_do_not_grow_with_the_data(
     with django_assert_max_num_queries(28):
         html = client.get(DASHBOARD).content.decode()
     assert "Extra 14" in html
+
+
+def test_the_value_per_mission_can_keep_only_the_largest(world):
+    top = figures.volunteer_value(Filters(), top=2)
+    assert [r.label for r in top.by_mission] == ["M1", "M3"]
+    assert top.more_missions
+    assert [r.label for r in top.by_organisation] == ["Eau Claire Thiès", "Soleil Mangue"]
+    assert not top.more_organisations  # exactly two: none left out
+    everything = figures.volunteer_value(Filters())
+    assert len(everything.by_mission) == 4
+    assert not everything.more_missions
+
+
+def test_the_dashboard_lists_the_twenty_largest_missions_and_says_so(cast, world):
+    _more_missions(world, 20)  # 24 missions with validated hours
+    html = cast.client("coordinator").get(DASHBOARD).content.decode()
+    per_mission = html.split("<caption>Per mission</caption>")[1].split("</table>")[0]
+    assert per_mission.count('<th scope="row">') == 20
+    assert '<th scope="row">M1</th>' in per_mission  # the largest (15.5 hours) first
+    assert "Only the 20 missions with the most validated hours are shown" in html
+    assert "Only the 20 organisations" not in html  # two organisations: all shown
+
+
+def test_the_dashboard_says_when_its_figures_were_computed(cast, world):
+    html = cast.client("coordinator").get(DASHBOARD).content.decode()
+    assert re.search(r'<time datetime="[^"]+">Figures as of \d\d:\d\d\.</time>', html)
 
 
 # --- the public page ------------------------------------------------------------------

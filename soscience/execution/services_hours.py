@@ -18,6 +18,7 @@ from soscience.accounts.models import User
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.execution.models import HoursEntry
 from soscience.execution.services_equipment import mission_running
+from soscience.impact.freshness import figures_changed
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
 
@@ -122,7 +123,10 @@ def hours_validate(*, mission: Mission, by: User, ids: list[int]) -> int:
     if not ids:
         raise DomainError(_("Tick the entries to validate."))
     pending = HoursEntry.objects.filter(mission=mission, pk__in=ids, validated_at__isnull=True)
-    return pending.update(validated_by=by, validated_at=timezone.now())
+    validated = pending.update(validated_by=by, validated_at=timezone.now())
+    if validated:
+        figures_changed()  # update() sends no signal: the impact figures count these hours
+    return validated
 
 
 @transaction.atomic

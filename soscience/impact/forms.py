@@ -3,62 +3,55 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from soscience.core.models import Domain
+from soscience.impact import cache
 from soscience.impact.figures import Filters
-from soscience.missions.models import Mission
-from soscience.volunteers.models import Campus
+from soscience.impact.pages import FilterChoices
 
 
 class FiltersForm(forms.Form):
-    """The dashboard's filters, read from the query string (a GET form: works without JS)."""
+    """The dashboard's filters, read from the query string (a GET form: works without JS).
+
+    The options come from the figures cache (years and countries of missions, campuses,
+    domains), so showing and checking them reads no table while nothing changed."""
 
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    campus = forms.ModelChoiceField(
-        label=_("Campus"), required=False, queryset=Campus.objects.all(), to_field_name="slug",
-        empty_label=_("All campuses"),
-    )  # fmt: skip
-    domain = forms.ModelChoiceField(
-        label=_("Domain"), required=False, queryset=Domain.objects.all(), to_field_name="slug",
-        empty_label=_("All domains"),
-    )  # fmt: skip
+    campus = forms.ChoiceField(label=_("Campus"), required=False)
+    domain = forms.ChoiceField(label=_("Domain"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *self._years()]
-        self.fields["country"].choices = [("", _("All countries")), *self._countries()]
+        # Callables: Django reads them only when the options are shown or a value is checked
+        # (an export without filters reads none), and then once (_choices).
+        self._known: FilterChoices | None = None
+        self.fields["year"].choices = lambda: [("", _("All years")), *self._years()]
+        self.fields["campus"].choices = lambda: [("", _("All campuses")), *self._choices().campuses]
+        self.fields["domain"].choices = lambda: [("", _("All domains")), *self._choices().domains]
+        self.fields["country"].choices = lambda: [
+            ("", _("All countries")), *self._choices().countries
+        ]  # fmt: skip
 
-    @staticmethod
-    def _years() -> list[tuple[int, int]]:
-        published = (
-            Mission.objects.filter(published_at__isnull=False)
-            .annotate(y=ExtractYear("published_at"))
-            .order_by()
-            .values_list("y", flat=True)
-            .distinct()
-        )
-        years = {*published, timezone.localdate().year}
-        return [(y, y) for y in sorted(years, reverse=True)]
+    def _choices(self) -> FilterChoices:
+        if self._known is None:
+            self._known = cache.filter_choices()
+        return self._known
 
-    @staticmethod
-    def _countries() -> list[tuple[str, str]]:
-        codes = Mission.objects.order_by().values_list("country", flat=True).distinct()
-        return sorted(((c, str(countries.name(c)) or c) for c in codes), key=lambda c: c[1])
+    def _years(self) -> list[tuple[int, int]]:
+        # This year is offered before any mission is published in it.
+        years = {*self._choices().years, timezone.localdate().year}
+        return [(year, year) for year in sorted(years, reverse=True)]
 
     def filters(self) -> Filters:
         """The valid filters; one that does not validate is shown with its error and
         ignored."""
         self.is_valid()
         data = self.cleaned_data
-        campus, domain = data.get("campus"), data.get("domain")
         return Filters(
             year=data.get("year"),
-            campus=campus.slug if campus else None,
-            domain=domain.slug if domain else None,
+            campus=data.get("campus") or None,
+            domain=data.get("domain") or None,
             country=data.get("country") or None,
         )

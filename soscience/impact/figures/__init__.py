@@ -94,8 +94,9 @@ __all__ = [
 ]
 
 
-def dashboard(filters: Filters) -> Dashboard:
-    """Every figure of the coordinators' dashboard."""
+def dashboard(filters: Filters, top: int | None = None) -> Dashboard:
+    """Every figure of the coordinators' dashboard; ``top``: only the largest missions and
+    organisations in the value of volunteering (all of them without it: the report)."""
     rate = hourly_rate()
     return Dashboard(
         filters=filters,
@@ -108,7 +109,7 @@ def dashboard(filters: Filters) -> Dashboard:
         organisations_served=organisations_served(filters),
         volunteers=volunteers(filters),
         hours=hours(filters, rate),
-        value=volunteer_value(filters, rate),
+        value=volunteer_value(filters, rate, top),
         satisfaction=satisfaction(filters),
         lead_times=lead_times(filters),
     )

@@ -70,13 +70,17 @@ def hours(filters: Filters, rate: Decimal | None = None) -> Hours:
     return Hours(hours=total, rate=rate, value=_value(total, rate))
 
 
-def _value_rows(qs: QuerySet, key: str, label: str, rate: Decimal) -> tuple[ValueRow, ...]:
+def _value_rows(
+    qs: QuerySet, key: str, label: str, rate: Decimal, limit: int | None = None
+) -> tuple[ValueRow, ...]:
     rows = (
         qs.order_by()
         .values_list(key, label)
         .annotate(h=Sum("hours", output_field=HOURS_FIELD))
-        .order_by("-h", label)
+        .order_by("-h", label, key)
     )
+    if limit is not None:
+        rows = rows[:limit]
     return tuple(
         ValueRow(str(k if k is not None else ""), str(lab) if lab is not None else "",
                  h, _value(h, rate))
@@ -84,10 +88,16 @@ def _value_rows(qs: QuerySet, key: str, label: str, rate: Decimal) -> tuple[Valu
     )  # fmt: skip
 
 
-def volunteer_value(filters: Filters, rate: Decimal | None = None) -> VolunteerValue:
+def volunteer_value(
+    filters: Filters, rate: Decimal | None = None, top: int | None = None
+) -> VolunteerValue:
     """The value of volunteering per mission, organisation, volunteer's campus and year:
-    the figure associations report as volunteer contributions (four queries)."""
+    the figure associations report as volunteer contributions (four queries).
+
+    ``top`` keeps only the largest missions and organisations (a national platform has tens
+    of thousands: the page shows the top, the hours export has them all)."""
     rate = hourly_rate() if rate is None else rate
+    limit = None if top is None else top + 1  # one more tells whether some were left out
     qs = validated_hours(filters)
     campus_key = "volunteer__volunteer_profile__campus__slug"
     by_campus = tuple(
@@ -95,12 +105,16 @@ def volunteer_value(filters: Filters, rate: Decimal | None = None) -> VolunteerV
         for row in _value_rows(qs, campus_key, "volunteer__volunteer_profile__campus__name", rate)
     )
     by_year = _value_rows(qs.annotate(y=ExtractYear("worked_on")), "y", "y", rate)
+    by_mission = _value_rows(qs, "mission_id", "mission__title", rate, limit)
+    by_organisation = _value_rows(
+        qs, "mission__organisation_id", "mission__organisation__name", rate, limit
+    )
     return VolunteerValue(
         rate=rate,
-        by_mission=_value_rows(qs, "mission_id", "mission__title", rate),
-        by_organisation=_value_rows(
-            qs, "mission__organisation_id", "mission__organisation__name", rate
-        ),
+        by_mission=by_mission[:top],
+        by_organisation=by_organisation[:top],
         by_campus=by_campus,
         by_year=tuple(sorted(by_year, key=lambda r: r.key)),
+        more_missions=top is not None and len(by_mission) > top,
+        more_organisations=top is not None and len(by_organisation) > top,
     )

@@ -67,6 +67,9 @@ class VolunteerValue:
     by_organisation: tuple[ValueRow, ...]
     by_campus: tuple[ValueRow, ...]
     by_year: tuple[ValueRow, ...]
+    # Asked for the top only (the dashboard): were smaller missions / organisations left out?
+    more_missions: bool = False
+    more_organisations: bool = False
 
 
 @dataclass(frozen=True)
