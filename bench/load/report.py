@@ -153,6 +153,12 @@ def number(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def percent(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1f} %" if value < 10 else f"{value:.0f} %"
+
+
 def print_table(report: dict) -> None:
     setup = report["settings"]
     print()
@@ -173,7 +179,7 @@ def print_table(report: dict) -> None:
         f"{'errors':>7}{'p50':>7}{'p95':>7}{'app':>8}{'db':>7}{'% floor':>9}{'KB/req':>8}"
     )
     for s in report["scenarios"]:
-        share = f"{s['percent_of_floor']:.0f} %" if s.get("percent_of_floor") is not None else ""
+        share = percent(s.get("percent_of_floor"))
         errors = s["errors_http"] + s["errors_socket"]
         lat = s["latency_ms"]
         server = s.get("server", {})
@@ -184,7 +190,7 @@ def print_table(report: dict) -> None:
             f"{lat['p95']:>8.1f}{lat['p99']:>8.1f}{errors:>7}"
             f"{number(server.get('server_p50_ms')):>7}{number(server.get('server_p95_ms')):>7}"
             f"{number(cpu.get('app'), 2):>8}{number(cpu.get('db'), 2):>7}"
-            f"{'' if cpu_share is None else f'{cpu_share:.0f} %':>9}"
+            f"{percent(cpu_share):>9}"
             f"{s['kilobytes_per_request']:>8.1f}"
         )
     target = report.get("catalogue_target")
@@ -192,9 +198,9 @@ def print_table(report: dict) -> None:
         verdict = "met" if target["met"] else "NOT met"
         by_cpu = target.get("cpu_percent_of_floor")
         print(
-            f"Catalogue throughput: {target['percent_of_floor']:.0f} % of the floor"
+            f"Catalogue throughput: {percent(target['percent_of_floor'])} of the floor"
             f" (target >= {TARGET_PERCENT:.0f} %: {verdict})"
-            + ("" if by_cpu is None else f"; by CPU per request: {by_cpu:.0f} %")
+            + ("" if by_cpu is None else f"; by CPU per request: {percent(by_cpu)}")
         )
     for s in report["scenarios"]:
         if len(s.get("by_kind", [])) > 1:
