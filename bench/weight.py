@@ -7,7 +7,9 @@ The site runs as in production, on loopback: gunicorn, ``DEBUG`` off, ``collects
 a temporary folder with WhiteNoise's ``CompressedManifestStaticFilesStorage`` (hashed names,
 gzip and brotli copies, long cache headers), the demo data (``load_demo_data``) in a
 throwaway SQLite file under /tmp: a page's weight does not depend on the size of the tables,
-and ``var/db.sqlite3`` is never touched.
+and ``var/db.sqlite3`` is never touched. In production nginx compresses the pages themselves
+(docs/deploy.md, ``gzip``); here Django's GZipMiddleware stands for it, unless
+``--no-proxy-gzip`` asks for the pages as gunicorn alone sends them.
 
 Each page is opened in Debian's Chromium (Playwright) in a fresh browser context, so with an
 empty cache, as a first visit; every response is read from the DevTools protocol:
