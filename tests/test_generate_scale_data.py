@@ -22,7 +22,14 @@ from soscience.closing.models import OrganisationSurvey
 from soscience.core.scale.sink import Sink
 from soscience.core.scale.world import COORDINATOR, MEMBER, PASSWORD, SUPERVISOR, VOLUNTEER
 from soscience.events.models import Event, Registration
-from soscience.execution.models import EquipmentRequest, HoursEntry, ProgressUpdate, UpdateReply
+from soscience.execution.models import (
+    Deliverable,
+    EquipmentRequest,
+    HoursEntry,
+    ProgressUpdate,
+    UpdateReply,
+)
+from soscience.groups.models import GroupPost, WorkingGroup
 from soscience.missions.models import Mission
 from soscience.needs.models import Need
 from soscience.notifications.models import Notification
@@ -86,8 +93,13 @@ def test_every_status_and_every_kind_of_row_is_there(scale):
     assert Mission.objects.values("country").distinct().count() >= 3
     assert VolunteerSkill.objects.exists()
     assert VolunteerProfile.objects.filter(consent_matching_at__isnull=False).count() > 150
-    for model in (UpdateReply, EquipmentRequest, OrganisationSurvey, Certificate, Registration):
+    kinds = (UpdateReply, EquipmentRequest, OrganisationSurvey, Certificate, Registration,
+             Deliverable, WorkingGroup, GroupPost)  # fmt: skip
+    for model in kinds:
         assert model.objects.exists(), model.__name__
+    # The platform refuses a delivery without a file: every handed-over mission has one.
+    handed_over = Mission.objects.filter(status__in=WORKING).exclude(status="in_progress")
+    assert not handed_over.filter(delivered_files__isnull=True).exists()
     assert HoursEntry.objects.filter(validated_at__isnull=True).exists()
     assert HoursEntry.objects.filter(validated_at__isnull=False).exists()
 
@@ -132,6 +144,14 @@ def test_the_named_accounts_open_their_main_pages(scale):
         (login(VOLUNTEER), reverse("core:dashboard")),
         (login(VOLUNTEER), reverse("applications:mine")),
         (login(MEMBER), reverse("core:dashboard")),
+    ]
+    deliverable = Deliverable.objects.filter(mission__status=Mission.Status.CLOSED).first()
+    member = Organisation.objects.get(missions__delivered_files=deliverable).memberships.first()
+    pages += [
+        (login(member.user.email), reverse("deliverables:download", args=[deliverable.pk])),
+        (login(COORDINATOR), reverse("organisations:proof", args=[member.organisation_id])),
+        (anonymous, reverse("cases:list")),
+        (login(VOLUNTEER), reverse("groups:list")),
     ]
     for client, url in pages:
         response = client.get(url)

@@ -41,6 +41,7 @@ def _answered(world: World, m: MissionPlan, salt: int) -> int:
 def _organisation_surveys(world: World) -> None:
     rng, clock = world.rng("organisation-surveys"), world.clock
     applied = [a.value for a in OrganisationSurvey.Applied]
+    world.case_consents = consenting = set()  # type: ignore[attr-defined]
 
     def rows() -> Iterator[tuple]:
         for m in world.missions:
@@ -51,6 +52,9 @@ def _organisation_surveys(world: World) -> None:
                 continue
             answer = rng.choice(applied)
             testimonial = rng.choice(phrases.TESTIMONIALS) if rng.random() < 0.4 else ""
+            case_consent = rng.random() < 0.3
+            if case_consent:
+                consenting.add(m.id)
             yield (
                 m.id,
                 rng.choice((3, 4, 4, 5, 5, 5, 2)),
@@ -61,7 +65,7 @@ def _organisation_surveys(world: World) -> None:
                 rng.choice((6, 7, 8, 8, 9, 9, 10, 10, 10)),
                 testimonial,
                 bool(testimonial) and rng.random() < 0.7,
-                rng.random() < 0.3,
+                case_consent,
                 m.org.representative,
                 clock.work_time(rng, _answered(world, m, 1)),
             )

@@ -7,7 +7,9 @@ import random
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from soscience.core.scale import words
@@ -115,6 +117,18 @@ def certificate_code(certificate_id: int, seed: int) -> str:
         value >>= 5
     raw = "".join(symbols)
     return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
+
+
+def placeholder_pdf(relative_path: str, title: str) -> int:
+    """Write (once) the small PDF that every generated row of a kind points to, so that its
+    download works; returns its size. One file, not one per row."""
+    from soscience.core.demo.loader import demo_pdf
+
+    path = Path(settings.MEDIA_ROOT) / relative_path
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(demo_pdf(title))
+    return path.stat().st_size
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

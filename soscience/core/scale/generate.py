@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from soscience.core.models import PlatformSettings
 from soscience.core.scale import (
     closing,
+    library,
     missions,
     network,
     organisations,
@@ -86,6 +87,7 @@ def generate(
         teams.write(world)
         work.write(world)
         closing.write(world)
+        library.write(world)
         network.write(world)
         if sink.foreign_keys_deferred:
             say("Checking every foreign key...")

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from pathlib import Path
-
-from django.conf import settings
 
 from soscience.accounts.models import User
 from soscience.core.scale import phrases, words
-from soscience.core.scale.common import growth_day, mix
+from soscience.core.scale.common import growth_day, mix, placeholder_pdf
 from soscience.core.scale.world import MEMBER, World
 from soscience.organisations.models import Membership, Organisation, OrganisationEvent
 
@@ -130,20 +127,8 @@ def settle(world: World, first_need_day: dict[int, int]) -> None:
             world.named[MEMBER] = org.members[0]
 
 
-def _placeholder_proof() -> None:
-    """One small PDF every generated organisation's proof points to, so that downloading
-    a proof works (the file is written once, not per organisation)."""
-    path = Path(settings.MEDIA_ROOT) / PROOF_PATH
-    if path.exists():
-        return
-    from soscience.core.demo.loader import demo_pdf
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(demo_pdf("Generated organisation - scale data"))
-
-
 def write(world: World) -> None:
-    _placeholder_proof()
+    placeholder_pdf(PROOF_PATH, "Generated organisation - scale data")
     rng, clock = world.rng("organisation-rows"), world.clock
     coordinators = world.coordinators
 

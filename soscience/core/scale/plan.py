@@ -174,7 +174,11 @@ def plan(world: World) -> None:
     statuses = quotas(world.sizes.missions, STATUS_SHARES)
     rng.shuffle(statuses)
     missions = [MissionPlan(status) for status in statuses]
-    verified = [o for o in world.organisations if o.status == organisations.Status.VERIFIED]
+    # The named member's organisation (index 0) has its own dozen missions, below; the others
+    # are chosen by weight: a few organisations bring many missions, most a handful.
+    verified = [
+        o for o in world.organisations[1:] if o.status == organisations.Status.VERIFIED
+    ] or world.organisations[:1]
     weights = [1 / (i + 1) ** 0.5 for i in range(len(verified))]
     cumulative = [0.0]
     for weight in weights:

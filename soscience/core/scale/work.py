@@ -14,15 +14,19 @@ from array import array
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.utils.text import slugify
+
 from soscience.core.scale import phrases
-from soscience.core.scale.common import HOURS_CHOICES, mix
+from soscience.core.scale.common import HOURS_CHOICES, mix, placeholder_pdf
 from soscience.core.scale.plan import HANDED_OVER, MissionPlan, S
 from soscience.core.scale.world import World
 from soscience.execution.models import (
+    Deliverable,
     EquipmentRequest,
     HoursEntry,
     Milestone,
     ProgressUpdate,
+    StallAlert,
     UpdateReply,
 )
 
@@ -71,8 +75,10 @@ def write(world: World) -> None:
     _milestones(world)
     _updates(world)
     _replies(world)
+    _stall_alerts(world)
     _hours(world)
     _equipment(world)
+    _deliverables(world)
 
 
 def _milestones(world: World) -> None:
@@ -286,3 +292,90 @@ def _equipment(world: World) -> None:
         ),
         rows(),
     )
+
+
+def _stall_alerts(world: World) -> None:
+    """The alert the scheduled job already raised for each quiet mission (once per quiet
+    period), so that running the job on this data does not alert about all of them at once."""
+    clock, today = world.clock, world.clock.day
+    _first, working, log_mission, log_day, log_shared = world.update_log  # type: ignore[attr-defined]
+    last_shared: dict[int, int] = {}
+    for k, shared in enumerate(log_shared):
+        if shared:
+            index = log_mission[k]
+            last_shared[index] = max(last_shared.get(index, 0), log_day[k])
+
+    def rows() -> Iterator[tuple]:
+        for index, m in enumerate(working):
+            if not is_quiet(m):
+                continue
+            since = last_shared.get(index) or m.start
+            raised = since + QUIET_DAYS - 7  # PlatformSettings.stall_after_days' default: 14
+            if raised <= today:
+                yield m.id, StallAlert.Level.SUPERVISOR, clock.date(since), clock.date(raised)
+
+    world.sink.write(StallAlert, ("mission_id", "level", "quiet_since", "raised_on"), rows())
+
+
+DELIVERABLE_PATH = "private/deliverables/scale-data-deliverable.pdf"
+DELIVERABLE_TITLES = (
+    ("Rapport d'étude", "Study report", Deliverable.Kind.REPORT),
+    ("Plans et notice", "Drawings and guide", Deliverable.Kind.DESIGN),
+    ("Tableur de dimensionnement", "Sizing spreadsheet", Deliverable.Kind.DATA),
+    ("Code source", "Source code", Deliverable.Kind.CODE),
+)
+
+
+def _deliverables(world: World) -> None:
+    """What the teams handed over: every delivered mission has at least one file (the
+    platform refuses the delivery otherwise), some running missions one already. Every row
+    points to one small placeholder PDF, so downloads work."""
+    rng, clock, today = world.rng("deliverables"), world.clock, world.clock.day
+    size = placeholder_pdf(DELIVERABLE_PATH, "Generated deliverable - scale data")
+    ids: dict[int, list[int]] = {}  # mission id -> its deliverables' ids, for the cases
+    missions = [m for m in _working(world) if m.status in HANDED_OVER or rng.random() < 0.3]
+    counts = [rng.choice((1, 1, 2, 3)) for _ in missions]
+    first = world.sink.ids(Deliverable, sum(counts)).start
+
+    def rows() -> Iterator[tuple]:
+        deliverable_id = first
+        for m, count in zip(missions, counts, strict=True):
+            start, last = worked_days(m, today)
+            for k in range(count):
+                french, english, kind = DELIVERABLE_TITLES[k % len(DELIVERABLE_TITLES)]
+                day = m.delivered - 1 - k if m.status in HANDED_OVER else rng.randint(start, last)
+                uploader = world.volunteer(m.applicants[m.team[0][0]])
+                ids.setdefault(m.id, []).append(deliverable_id)
+                yield (
+                    deliverable_id,
+                    m.id,
+                    english if m.english else french,
+                    kind,
+                    "",
+                    DELIVERABLE_PATH,
+                    f"{slugify(english)}.pdf",
+                    "application/pdf",
+                    size,
+                    uploader,
+                    clock.work_time(rng, max(start, min(day, today))),
+                )
+                deliverable_id += 1
+
+    world.sink.write(
+        Deliverable,
+        (
+            "id",
+            "mission_id",
+            "title",
+            "kind",
+            "description",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by_id",
+            "uploaded_at",
+        ),
+        rows(),
+    )
+    world.deliverables = ids  # type: ignore[attr-defined]
