@@ -9,7 +9,8 @@
 # mail delivered exactly once, both servers served requests, both workers ran tasks and sent
 # mail, every uploaded file is served by both servers. Everything is stopped at the end (or on
 # Ctrl-C); the exit status is 1 if a check failed.
-# Settings, all optional: CLUSTER_SECONDS=45 (load), CLUSTER_POSTS=60, CLUSTER_CONNECTIONS=8,
+# Settings, all optional: CLUSTER_SECONDS=45 (load), CLUSTER_POSTS=60, CLUSTER_BURST=200 (mails
+# written at once in the middle of the load), CLUSTER_CONNECTIONS=8,
 # CLUSTER_WORKERS=<cores> gunicorn workers per server, CLUSTER_KEEP=1 keeps the folder (logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ repo=$(pwd)
 python=$repo/.venv/bin/python
 seconds=${CLUSTER_SECONDS:-45}
 posts=${CLUSTER_POSTS:-60}
+burst=${CLUSTER_BURST:-200}
 connections=${CLUSTER_CONNECTIONS:-8}
 workers=${CLUSTER_WORKERS:-$(nproc)}
 worker_ids=(cluster-worker-a cluster-worker-b)
@@ -150,6 +152,12 @@ step "load: the mix of bench/load.sh through the proxy for $seconds s, and $post
     --seconds "$((seconds > 10 ? seconds - 5 : seconds))" --out "$root/posted.json" \
     >"$root/logs/posts.log" 2>&1 </dev/null &
 poster=$!
+pids+=("$poster")
+# Halfway, a burst of mails written in one transaction (as a digest run does).
+(sleep "$((seconds / 2))" && "$python" bench/cluster/verify.py burst --state "$root/state.json" \
+    --count "$burst") >"$root/logs/burst.log" 2>&1 </dev/null &
+burster=$!
+pids+=("$burster")
 LOAD_REQUESTS=$root/lists/mix.tsv LOAD_OUT=$root/load.json \
     wrk -t 1 -c "$connections" -d "${seconds}s" --timeout 10s -s bench/load/scenario.lua \
     -H "Accept-Language: fr-FR,fr;q=0.9,en;q=0.5" "$proxy" >"$root/logs/wrk.log"
@@ -158,6 +166,11 @@ if ! wait "$poster"; then
     exit 1
 fi
 cat "$root/logs/posts.log"
+if ! wait "$burster"; then
+    cat "$root/logs/burst.log" >&2
+    exit 1
+fi
+cat "$root/logs/burst.log"
 
 step "waiting for the workers to send the last mails"
 "$python" bench/cluster/verify.py drain --state "$root/state.json" --timeout 60

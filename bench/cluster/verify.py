@@ -2,6 +2,8 @@
 
     verify.py mark  --state state.json       before the traffic: where the outbox, the news
                                              and the task queue stand
+    verify.py burst --count 200              many mails written at once (one transaction) and
+                                             two nudges, so both workers send the same batch
     verify.py drain --state state.json       after it: wait until the workers have sent every
                                              mail written since the mark (or --timeout)
     verify.py check --state state.json ...   the checks and the summary; exit 1 if one fails
@@ -54,6 +56,24 @@ def mark(state: Path) -> None:
             }
         )
     )
+
+
+def burst(count: int) -> None:
+    """``count`` mails in one transaction, as a digest run writes them, then a second nudge:
+    both workers walk the same due rows at the same moment, each taking the ones the other
+    has not locked. That is where a mail would go twice if the outbox's locking were wrong."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from soscience.core.mail import mail_to
+    from soscience.core.tasks import send_queued_mail
+
+    people = list(get_user_model().objects.filter(is_active=True).order_by("pk")[:count])
+    with transaction.atomic():  # nudges the worker once, on commit
+        for number, person in enumerate(people, start=1):
+            mail_to(person, f"Cluster demo {number}", "A mail of the cluster demo's burst.")
+    send_queued_mail.enqueue()
+    print(f"Burst: {len(people)} mails written at once", flush=True)
 
 
 def new_mail(state: dict):
@@ -213,7 +233,8 @@ def check_load(checks: Checks, load_json: Path, posted_json: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["mark", "drain", "check"])
+    parser.add_argument("step", choices=["mark", "burst", "drain", "check"])
+    parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--state", type=Path, required=True)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--sink-log", type=Path)
@@ -227,6 +248,9 @@ def main() -> None:
     setup()
     if args.step == "mark":
         mark(args.state)
+        return
+    if args.step == "burst":
+        burst(args.count)
         return
     state = json.loads(args.state.read_text())
     if args.step == "drain":
