@@ -12,7 +12,8 @@
 # Settings, all optional:
 #   LOAD_SECONDS=20   per scenario          LOAD_CONNECTIONS=8   wrk connections
 #   LOAD_WORKERS=2 x cores (gunicorn)       LOAD_THREADS=1       wrk threads
-#   LOAD_SCENARIOS="floor catalogue"        only these (list names as in scenarios.json)
+#   LOAD_SCENARIOS="floor catalogue"        only these, among: floor home catalogue
+#                                          catalogue-filtered mission-pages mix
 #   LOAD_JSON=var/bench/load.json       LOAD_KEEP=1          keep the run's folder (logs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
