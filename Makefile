@@ -31,12 +31,17 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git -
 	--ignore=tests
 
 .PHONY: help run test bench lint fmt messages clean assets translations debian-test-packages \
-	debian-run-packages audit backup restore
+	debian-run-packages audit backup restore bench-national bench-load cluster-demo
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
 	@echo "make test      install test tools, run the suite on SQLite, on PostgreSQL, then the browser tests"
-	@echo "make bench     run the benchmarks and print their figures (matching: 100,000 volunteers; platform: outbox, impact figures, exports)"
+	@echo "make bench     run the benchmarks and print their figures: matching (100,000 volunteers); platform (outbox,"
+	@echo "               impact figures, exports); pages at the small size on PostgreSQL; load (gunicorn + wrk);"
+	@echo "               page weight and Lighthouse"
+	@echo "make bench-national  the pages at the national size (500,000 volunteers; generated once into var/bench-pg)"
+	@echo "make bench-load      throughput under load only: gunicorn + wrk, the floor is a trivial view"
+	@echo "make cluster-demo    production shape on one machine: 2 app servers behind nginx, 2 workers, shared media; no mail twice"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make audit     bandit, pip-audit (where its data is reachable) and the SBOM var/sbom.json"
 	@echo "make fmt       fix what ruff can and format the code"
@@ -54,8 +59,17 @@ run: debian-run-packages $(RUN_STAMP) $(HTMX) translations
 test: debian-test-packages $(TEST_STAMP) $(HTMX) translations
 	scripts/test.sh
 
-bench: $(TEST_STAMP)
+bench: debian-test-packages $(TEST_STAMP) $(NPM_STAMP) $(HTMX) translations
 	bench/run.sh
+
+bench-national: debian-test-packages $(TEST_STAMP) $(HTMX) translations
+	bench/pages.sh national
+
+bench-load: debian-test-packages $(TEST_STAMP) $(HTMX) translations
+	bench/load.sh
+
+cluster-demo: debian-test-packages $(TEST_STAMP) $(HTMX) translations
+	bench/cluster_demo.sh
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
