@@ -503,6 +503,18 @@ def test_figures_expire_after_an_hour_whatever_happens(cast, platform, settings)
         recomputed(visitor, PUBLIC)
 
 
+def test_while_one_reader_recomputes_the_others_get_the_previous_figures(cast, platform):
+    visitor = cast.client(None)
+    warm((visitor, PUBLIC))
+    platform.hours(platform.m, "1", validated=True)  # a change: the figures are stale
+    # Another server is recomputing them at this moment (its mark in the shared cache).
+    assert cache.add("impact:public:en:computing", "another server", 120)
+    assert figure(cached(visitor, PUBLIC), "Hours given") == "2"  # not a second computation
+    cache.delete("impact:public:en:computing")  # it is done (or its mark expired)
+    assert figure(recomputed(visitor, PUBLIC), "Hours given") == "3"
+    assert cache.get("impact:public:en:computing") is None  # the reader took its mark away
+
+
 def test_a_lost_version_means_figures_computed_again_never_old_ones(cast, platform):
     coordinator = cast.client("coordinator")
     warm((coordinator, DASHBOARD))

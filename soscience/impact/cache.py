@@ -10,8 +10,9 @@ access check runs in the view, before) and the public page for everyone. Each en
 under a stable key with the data version it was computed at (:mod:`.freshness`) and is used
 only while that version is current: a committed change anywhere the figures read makes every
 entry stale at once, and the next load recomputes and replaces it (entries are overwritten,
-not orphaned: the shared cache's size does not grow with the number of changes). The TTL is
-a safety net for a write that bypassed both signals and services (a manual SQL fix).
+not orphaned: the shared cache's size does not grow with the number of changes); readers
+arriving while it recomputes get the previous figures, with their time. The TTL is a safety
+net for a write that bypassed both signals and services (a manual SQL fix).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from soscience.impact import figures, pages
 from soscience.impact.freshness import VERSION_KEY, changed_in_this_transaction, current_version
 
 DEFAULT_SECONDS = 3600
+# How long a reader recomputing stale figures keeps the others on the previous ones at most.
+COMPUTING_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -60,17 +63,31 @@ def _language() -> str:
 
 def cached[T](key: str, compute: Callable[[], T]) -> Cached[T]:
     """``compute()``'s value, from the cache if it was computed at the current version.
-    One cache read (the version and the entry together), one write on a miss."""
+    One cache read (the version and the entry together), a write or two on a miss."""
     if changed_in_this_transaction():  # read your own writes; keep them out of the cache
         return Cached(compute(), timezone.now(), from_cache=False)
     key = f"impact:{key}:{_language()}"
     found = cache.get_many([VERSION_KEY, key])
     version = current_version(found.get(VERSION_KEY))
     entry = found.get(key)
-    if isinstance(entry, Entry) and entry.version == version:
+    if not isinstance(entry, Entry):
+        return _compute(key, version, compute)
+    if entry.version == version:
         return Cached(entry.value, entry.computed_at, from_cache=True)
-    # The version read before computing: a change committed meanwhile bumps it, so what is
-    # stored here is never taken for newer than it is.
+    # Stale. One reader recomputes; those arriving while it does (a busy public page just
+    # after a change) get the previous figures, dated, rather than all running the same
+    # heavy queries at once. The mark expires if that reader dies.
+    if not cache.add(f"{key}:computing", version, COMPUTING_SECONDS):
+        return Cached(entry.value, entry.computed_at, from_cache=True)
+    try:
+        return _compute(key, version, compute)
+    finally:
+        cache.delete(f"{key}:computing")
+
+
+def _compute[T](key: str, version: str, compute: Callable[[], T]) -> Cached[T]:
+    # The version was read before computing: a change committed meanwhile bumps it, so what
+    # is stored here is never taken for newer than it is.
     computed_at = timezone.now()
     value = compute()
     cache.set(key, Entry(version, computed_at, value), _seconds())
