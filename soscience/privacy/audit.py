@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soscience.privacy.models import AuditEvent
@@ -119,8 +120,15 @@ def audit_events(
         events = events.filter(action=action)
     if actor.strip():
         events = events.filter(actor_label__icontains=actor.strip())
+    # Bounds on ``at`` itself, not on its date: the index on ``at`` then finds the days
+    # (a filter on the date of ``at`` would read the whole log).
     if date_from is not None:
-        events = events.filter(at__date__gte=date_from)
+        events = events.filter(at__gte=_day_start(date_from))
     if date_to is not None:
-        events = events.filter(at__date__lte=date_to)
+        events = events.filter(at__lt=_day_start(date_to + dt.timedelta(days=1)))
     return events
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the site's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
