@@ -171,6 +171,17 @@ def _page(client: object, url: str, before: Callable[[], object] | None = None) 
     return f"{ms:,.0f} / {runs[-1][1]} / {runs[-1][2] / 1024:,.0f}"
 
 
+def _sizes() -> str:
+    """What the shared cache stores per entry (pickled, as every backend does)."""
+    import pickle
+
+    from django.core.cache import cache
+
+    sizes = [len(pickle.dumps(cache.get(f"impact:{key}:en"))) / 1024
+             for key in ("dashboard::::", "public")]  # fmt: skip
+    return " / ".join(f"{size:,.0f}" for size in sizes)
+
+
 DATABASE_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -198,7 +209,7 @@ def bench_pages(coordinator: object, year: int) -> list[Row]:
         ("public impact page", False, "/impact/"),
     )
     with override_settings(SOSCIENCE_MFA_REQUIRED_ROLES=[], ALLOWED_HOSTS=["testserver"]):
-        coordinators, visitors = Client(), Client()
+        coordinators, visitors = Client(), Client(headers={"accept-language": "en"})
         coordinators.force_login(coordinator)
         for label, signed_in, url in pages:
             client = coordinators if signed_in else visitors
@@ -210,6 +221,7 @@ def bench_pages(coordinator: object, year: int) -> list[Row]:
             rows.append((f"{label}, cached in memory: ms / queries / KB", _page(client, url)))
         if figures_changed is None:
             return rows
+        rows.append(("cached entries pickled: dashboard all years / public (KB)", _sizes()))
         with override_settings(CACHES=DATABASE_CACHE):
             call_command("createcachetable", verbosity=0)  # reads the CACHES in force
             for label, signed_in, url in pages:
