@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 import time_machine
+from allauth.usersessions.models import UserSession
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -149,6 +150,7 @@ def test_erasing_removes_personal_data_keeps_others_records_and_the_certificate(
     Notification.objects.create(user=cast.volunteer, text="Hello", url="/")
     email = cast.volunteer.email
     client, elsewhere = cast.client("volunteer"), cast.client("volunteer")
+    assert UserSession.objects.filter(user=cast.volunteer).count() == 2  # browser, address
 
     page = client.get(ERASE)
     assert "cannot be undone" in text(page)
@@ -171,6 +173,7 @@ def test_erasing_removes_personal_data_keeps_others_records_and_the_certificate(
     assert not ApiToken.objects.filter(user=user).exists()
     assert not Notification.objects.filter(user=user).exists()
     assert not user.emailaddress_set.exists()
+    assert not UserSession.objects.filter(user=user).exists()
     # Signed out here and in every other session; the old address and password open nothing.
     for c in (client, elsewhere):
         assert c.get(reverse("core:dashboard"))["Location"].startswith("/accounts/login/")

@@ -221,7 +221,6 @@ def test_a_fresh_log_in_creates_a_token_at_once(cast):
     assert ApiToken.objects.filter(user=cast.volunteer, name="Now").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="needs the organisations diff")
 def test_adding_a_colleague_from_an_old_session_waits_for_the_password(cast):
     """A new member reads the organisation's confidential needs: granting that is sensitive."""
     colleague = UserFactory(email="colleague@example.org")
@@ -237,7 +236,6 @@ def test_adding_a_colleague_from_an_old_session_waits_for_the_password(cast):
     assert Membership.objects.filter(user=colleague, organisation=cast.organisation).exists()
 
 
-@pytest.mark.xfail(strict=True, reason="needs the volunteers diff")
 def test_removing_an_ambassador_from_an_old_session_waits_for_the_password(cast):
     campus = CampusFactory()
     Ambassadorship.objects.create(user=cast.ambassador, campus=campus)

@@ -142,7 +142,15 @@ def catalogue_filters_options() -> CatalogueOptions:
         ((code, str(countries.name(code) or code)) for code in codes),
         key=lambda item: _sort_key(item[1]),
     )
-    used = MissionSkill.objects.filter(mission__status=Mission.Status.OPEN).values("skill_id")
+    # The skill ids of open missions first, read from the few open missions through their
+    # index: as "skills WHERE id IN (...)" PostgreSQL walks each skill's missions instead, over
+    # seconds at the national size (100,000 missions).
+    used = set(
+        MissionSkill.objects.filter(mission__status=Mission.Status.OPEN)
+        .order_by()
+        .values_list("skill_id", flat=True)
+        .distinct()
+    )
     # Sorted here rather than by the database, whose collation puts "Séchage" after "Statistiques".
     skills = sorted(Skill.objects.filter(pk__in=used), key=lambda skill: _sort_key(skill.name))
     return CatalogueOptions(

@@ -231,6 +231,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@sudo_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     """A member (or a coordinator) adds a colleague by email address."""
     organisation = organisation_for_user(request.user, pk)

@@ -64,6 +64,7 @@ def _delete_own_data(user: User) -> None:
     with it)."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
 
     from soscience.api.models import ApiToken
     from soscience.groups.models import GroupMember
@@ -76,7 +77,7 @@ def _delete_own_data(user: User) -> None:
         (VolunteerProfile, "user"), (Notification, "user"), (NotificationPreference, "user"),
         (ApiToken, "user"), (EmailAddress, "user"), (Authenticator, "user"),
         (Ambassadorship, "user"), (Membership, "user"), (GroupMember, "user"),
-        (MissionAlert, "volunteer"), (CampusDigestSent, "volunteer"),
+        (MissionAlert, "volunteer"), (CampusDigestSent, "volunteer"), (UserSession, "user"),
     ):  # fmt: skip
         model._default_manager.filter(**{lookup: user}).delete()
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from soscience.accounts.sudo import sudo_required_for_post
+from soscience.accounts.sudo import sudo_required, sudo_required_for_post
 from soscience.core.access import require_coordinator
 from soscience.core.errors import DomainError
 from soscience.volunteers.access import ambassadorship_for_user, campus_for_user
@@ -83,6 +83,7 @@ def ambassador_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@sudo_required
 def ambassador_remove_view(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     ambassadorship = ambassadorship_for_user(request.user, pk, user_pk)
     name, campus = str(ambassadorship.user), ambassadorship.campus
