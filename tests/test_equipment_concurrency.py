@@ -40,6 +40,7 @@ from soscience.accounts.roles import Role
 from soscience.applications.models import Application, TeamMember
 from soscience.closing import services as closing
 from soscience.core.errors import DomainError
+from soscience.core.outbox import send_due_mail
 from soscience.execution import access_equipment as access
 from soscience.execution import services_equipment as services
 from soscience.execution.models import EquipmentRequest, Loan
@@ -114,6 +115,10 @@ def at_once(*actions: Callable[[], Any]) -> list[Outcome]:
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
             raise outcome
+    # The mails are rows of the outbox, written with the decisions. Each thread's commit
+    # sends them at once, but on SQLite that sending can meet another thread's write lock
+    # and leave them queued: the worker's next run, here, sends what is left.
+    send_due_mail()
     return outcomes  # type: ignore[return-value]
 
 
