@@ -48,11 +48,7 @@ def _event_plan(world: World) -> list[tuple[int, int, int, str, int]]:
             ES.CANCELLED if roll < 0.08 else (ES.DRAFT if upcoming and roll < 0.2 else ES.PUBLISHED)
         )
         online = rng.random() < 0.2
-        campus = (
-            -1
-            if online
-            else rng.choices(range(len(world.campuses)), [c.weight for c in world.campuses])[0]
-        )
+        campus = -1 if online else world.weighted_campus(rng)
         plans.append((event_id, campus, day, status, rng.choice((30, 40, 60, 80, 120, 200, 300))))
     return plans
 

@@ -7,7 +7,6 @@ here with everyone else, so that the accounts table is written in one pass.
 
 from __future__ import annotations
 
-import bisect
 from array import array
 from collections.abc import Iterator
 
@@ -146,9 +145,6 @@ def _volunteers(world: World) -> None:
     # Joined over five years and a year before the first missions; more of them lately.
     days = sorted(growth_day(rng, clock, newest=1, span=HISTORY_DAYS + 365) for _ in range(count))
     world.joined = array("i", days)
-    weights = [c.weight for c in world.campuses]
-    cumulative = [sum(weights[: i + 1]) for i in range(len(weights))]
-    total = cumulative[-1]
     campus_of = array("h", bytes(2 * count))
     interest = array("b", bytes(count))
     pools: list[array] = [array("i") for _ in world.campuses]
@@ -159,8 +155,7 @@ def _volunteers(world: World) -> None:
         elif rng.randrange(100) < NO_CAMPUS_PERCENT:
             campus = -1
         else:
-            campus = bisect.bisect_left(cumulative, rng.random() * total)
-            campus = min(campus, len(cumulative) - 1)
+            campus = world.weighted_campus(rng)
         campus_of[v] = campus
         interest[v] = rng.randrange(domains)
         if campus >= 0:

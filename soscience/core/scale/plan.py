@@ -250,12 +250,11 @@ def _campuses(world: World, rng: random.Random) -> tuple[int, ...]:
     if rng.random() < 0.1:
         return ()
     count = min(len(world.campuses), rng.choice((1, 1, 1, 1, 2, 2, 2, 3, 3, 4)))
-    weights = [c.weight for c in world.campuses]
     chosen: set[int] = set()
     if rng.random() < 0.3:
         chosen.add(0)
     while len(chosen) < count:
-        chosen.add(rng.choices(range(len(weights)), weights=weights)[0])
+        chosen.add(world.weighted_campus(rng))
     return tuple(sorted(chosen))
 
 

@@ -11,6 +11,12 @@ for this transaction (``session_replication_role = replica``) and :meth:`Sink.ve
 checks every foreign key of the written tables afterwards with one anti-join each, which
 costs far less; a dangling reference then rolls the whole run back. Tables with triggers
 of their own (the catalogue's search document) are written with triggers on.
+
+Indexes on PostgreSQL: a table that is empty when the run starts writing to it loses its
+plain (not unique, not primary) indexes until the end, when :meth:`Sink.rebuild_indexes`
+creates them again from their definitions: one sort per index instead of a random insert
+per row and index, about two and a half times faster for the large tables. All of it is in
+the run's transaction: a failed run leaves the indexes as they were.
 Rows hold Python values: dates, aware datetimes (UTC), Decimals, lists and dicts for JSON.
 
 Ids are chosen here, not by the database: a table's ids start after its largest id (so
@@ -100,6 +106,8 @@ class Sink:
         self.written: set[type[models.Model]] = set()
         self.foreign_keys_deferred = False  # to verify() at the end instead of per row
         self._triggered: set[str] = set()  # tables with triggers of their own
+        self._prepared: set[str] = set()
+        self._dropped_indexes: list[str] = []  # their CREATE INDEX statements
 
     def begin(self) -> None:
         """Call first, inside the transaction."""
@@ -113,6 +121,7 @@ class Sink:
                 "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"
             )
             self._triggered = {name for (name,) in cursor.fetchall()}
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # the index builds
         try:
             with transaction.atomic(), self.connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
@@ -146,6 +155,8 @@ class Sink:
         self.written.add(model)
         written = 0
         batches = _batches(iter(rows), self.batch_size)
+        if self.postgres:
+            self._drop_plain_indexes(table)
         if self.postgres and table in self._triggered and self.foreign_keys_deferred:
             with self._triggers_on():
                 written = self._copy(table, columns, batches)
@@ -159,6 +170,35 @@ class Sink:
         if self.on_write is not None:
             self.on_write(TableStat(table, written, seconds))
         return written
+
+    def _drop_plain_indexes(self, table: str) -> None:
+        """Drop ``table``'s plain indexes if it is empty (once per table and run)."""
+        if table in self._prepared:
+            return
+        self._prepared.add(table)
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")  # noqa: S608  # nosec B608
+            if cursor.fetchone()[0]:
+                return  # --append to a filled table: its indexes stay (a rebuild costs more)
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {quote(name)}")
+                self._dropped_indexes.append(definition)
+
+    def rebuild_indexes(self) -> float:
+        """Create again the indexes dropped for the load; returns the seconds taken."""
+        started = time.perf_counter()
+        with self.connection.cursor() as cursor:
+            for definition in self._dropped_indexes:
+                cursor.execute(definition)
+        self._dropped_indexes.clear()
+        return time.perf_counter() - started
 
     @contextmanager
     def _triggers_on(self) -> Iterator[None]:
@@ -260,10 +300,16 @@ class Sink:
                 cursor.execute(statement)
 
     def analyze(self) -> float:
-        """Refresh the planner's statistics of every table; returns the seconds taken."""
+        """Refresh the planner's statistics of every table; returns the seconds taken.
+
+        Outside a transaction, VACUUM as well: freshly loaded tables have no visibility map
+        yet (no index-only scans) and their first readers would write every page again to
+        set hint bits, which would make the first benchmark runs slower than a platform
+        that autovacuum keeps."""
         started = time.perf_counter()
+        statement = "ANALYZE" if self.connection.in_atomic_block else "VACUUM (ANALYZE)"
         with self.connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute(statement)
         return time.perf_counter() - started
 
     def database_bytes(self) -> int:

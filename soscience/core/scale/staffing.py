@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from soscience.applications.models import Application
 from soscience.core.scale.common import mix
 from soscience.core.scale.plan import WORKING, MissionPlan, S
-from soscience.core.scale.world import World
+from soscience.core.scale.world import VOLUNTEER, World
 
 INVITED, APPLIED, SHORTLISTED, SELECTED, DECLINED, WITHDRAWN = b"IAHLDW"
 STATUS_OF_CODE = {
@@ -55,7 +55,7 @@ def _named_volunteer_places(world: World) -> dict[int, int]:
     """Missions where the named volunteer applied (by invitation: any campus), with the
     outcome: on a team at work and on closed ones, waiting on open ones, declined on a
     cancelled one."""
-    if world.volunteer_uid + 0 not in world.named.values():
+    if world.named.get(VOLUNTEER) != world.volunteer_uid:  # an earlier run made it
         return {}
     wanted = [
         (S.IN_PROGRESS, SELECTED),

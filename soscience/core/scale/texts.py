@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 
 from soscience.core.scale import phrases
-from soscience.core.scale.common import mix, paragraph, person_name
+from soscience.core.scale.common import FastRandom, mix, paragraph, person_name
 from soscience.core.scale.plan import MissionPlan, NeedPlan
 from soscience.core.scale.world import NAMED, World
 
@@ -32,7 +32,7 @@ def _bullets(rng: random.Random, pairs: tuple[tuple[str, str], ...], english: bo
 
 
 def order_texts(world: World, m: MissionPlan) -> OrderTexts:
-    rng = random.Random(mix(m.id, world.seed))  # noqa: S311  # nosec B311  # synthetic data
+    rng = FastRandom(mix(m.id, world.seed))
     en = m.english
     topic = _topic(world, m.domains[0], m.topic)
     beneficiary = phrases.BENEFICIARIES[mix(m.id, world.seed + 3) % len(phrases.BENEFICIARIES)]
@@ -61,7 +61,7 @@ def order_texts(world: World, m: MissionPlan) -> OrderTexts:
 
 def need_texts(world: World, need: NeedPlan) -> tuple[str, str, str]:
     """(problem, context, desired outcome) in the organisation's own words."""
-    rng = random.Random(mix(need.id, world.seed + 5))  # noqa: S311  # nosec B311  # synthetic data
+    rng = FastRandom(mix(need.id, world.seed + 5))
     en = need.english
     problem = paragraph(rng, phrases.ISSUES, en, 2)
     context = paragraph(rng, phrases.CONSTRAINTS, en, 1)

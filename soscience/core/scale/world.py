@@ -7,16 +7,18 @@ numbered 0..N-1 in the order they joined; their user id is ``volunteer_uid + ind
 
 from __future__ import annotations
 
+import bisect
 import random
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.contrib.auth.models import Group
 
 from soscience.accounts.roles import Role
 from soscience.core.models import Domain
-from soscience.core.scale.common import Clock
+from soscience.core.scale.common import Clock, FastRandom
 from soscience.core.scale.sink import Sink
 from soscience.core.scale.sizes import Sizes
 from soscience.volunteers.models import Skill
@@ -86,11 +88,20 @@ class World:
     organisations: list = field(default_factory=list)
     needs: list = field(default_factory=list)
     missions: list = field(default_factory=list)
+    _campus_cumulative: list[float] = field(default_factory=list)
 
     def rng(self, part: str) -> random.Random:
         """A generator of its own for each part, so adding a table to one part does not
         change what the others generate."""
-        return random.Random(f"{self.seed}:{part}")  # noqa: S311  # nosec B311  # synthetic data
+        return FastRandom(f"{self.seed}:{part}")
+
+    def weighted_campus(self, rng: random.Random) -> int:
+        """A campus index, the large schools more often (their share of volunteers)."""
+        if len(self._campus_cumulative) != len(self.campuses):
+            self._campus_cumulative = list(accumulate(c.weight for c in self.campuses))
+        cumulative = self._campus_cumulative
+        position = bisect.bisect_right(cumulative, rng.random() * cumulative[-1])
+        return min(position, len(cumulative) - 1)
 
     def volunteer(self, index: int) -> int:
         return self.volunteer_uid + index
