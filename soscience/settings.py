@@ -284,8 +284,14 @@ CACHES = {
         if PRODUCTION
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "soscience_cache",
+        # Past MAX_ENTRIES (300 by default) the database cache culls a third of its rows,
+        # lowest keys first: allauth's and the API's rate counters, cached pages and figures
+        # all live here.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
+# The impact figures' safety net: recomputed at least this often even without a change.
+SOSCIENCE_IMPACT_CACHE_SECONDS = 3600
 
 # Security headers. The policy allows no inline script or style: templates use the
 # nonce only for the rare script that must be inline.

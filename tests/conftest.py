@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from soscience.accounts.models import User
@@ -21,6 +22,7 @@ def _test_settings(settings, tmp_path):
     settings.MATCHING_INDEX_DIR = tmp_path / "matching"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "en"
+    cache.clear()  # cached pages and figures never leak from one test into the next
 
 
 @dataclass

@@ -25,7 +25,7 @@ from soscience.api.schemas import (
     MissionPage,
     Paging,
 )
-from soscience.impact.figures import public_figures
+from soscience.impact import cache as impact_cache
 
 router = Router(auth=optional_token, tags=["public"])
 
@@ -65,7 +65,7 @@ def events_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 @router.get("/impact/", response={200: ImpactOut, **ERRORS}, operation_id="impact")
 def impact(request: HttpRequest) -> dict[str, Any]:
     """The public impact page's aggregate figures."""
-    return serialise.impact(public_figures())
+    return serialise.impact(impact_cache.public().value.data)
 
 
 @router.get("/cases/", response={200: CasePage, **ERRORS}, operation_id="cases_list")

@@ -35,4 +35,7 @@ class Command(BaseCommand):
             backup_restore(folder=folder.resolve(), force=force, say=self.stdout.write)
         except BackupError as error:
             raise CommandError(f"Restore refused or failed: {error}") from error
+        from soscience.impact.freshness import figures_changed
+
+        figures_changed()  # the database was replaced under the cached impact figures
         self.stdout.write("Restore complete.")
