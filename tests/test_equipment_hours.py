@@ -562,3 +562,19 @@ def test_a_finished_mission_lends_nothing_but_takes_its_equipment_back(cast, mis
     assert "Marked as returned." in _page(returned)
     lent.refresh_from_db()
     assert lent.returned_on == TODAY
+
+
+@pytest.mark.parametrize("status", FINISHED)
+def test_a_finished_missions_equipment_page_offers_only_what_is_still_possible(
+    cast, mission, status
+):
+    _item(mission, cast.volunteer, EquipmentRequest.Status.REQUESTED)
+    _item(mission, cast.volunteer, EquipmentRequest.Status.APPROVED)
+    _finish(mission, status)
+    page = _page(cast.client("supervisor").get(reverse("equipment:list", args=[mission.pk])))
+    assert "This mission is over" in page
+    assert "/decide/" not in page
+    assert "/ordered/" not in page
+    assert "Record a loan" not in page
+    assert "/received/" in page  # what was bought can still be recorded
+    assert "/cancel/" in page

@@ -32,7 +32,7 @@ from soscience.core.errors import DomainError, TransitionRefused
 from soscience.execution.models import EquipmentRequest, Loan
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
-from soscience.privacy.audit import audit
+from soscience.privacy.audit import Action, audit
 
 Status = EquipmentRequest.Status
 ZERO = Decimal("0.00")
@@ -41,9 +41,8 @@ COMMITTED = (Status.APPROVED, Status.ORDERED, Status.RECEIVED)
 MAIL = "execution/mail/"
 FINISHED = (Mission.Status.CLOSED, Mission.Status.CANCELLED)
 # The audit log's code for a coordinator's approval beyond the budget (who let the mission
-# spend more than the organisation approved). To become Action.EQUIPMENT_OVERRUN_APPROVED in
-# soscience/privacy/audit.py, which labels it on the audit page.
-OVERRUN_APPROVED = "equipment.overrun_approved"
+# spend more than the organisation approved).
+OVERRUN_APPROVED = Action.EQUIPMENT_OVERRUN_APPROVED
 
 
 def mission_running(mission: Mission) -> bool:

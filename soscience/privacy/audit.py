@@ -41,6 +41,9 @@ class Action(models.TextChoices):
     CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued")
     CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
     CERTIFICATE_REISSUED = "certificate.reissued", _("Certificate reissued")
+    EQUIPMENT_OVERRUN_APPROVED = (
+        "equipment.overrun_approved", _("Equipment approved beyond the budget"),
+    )  # fmt: skip
     EXPORT_DOWNLOADED = "export.downloaded", _("Export downloaded")
     ACCOUNT_ERASED = "account.erased", _("Account erased")
     DATA_EXPORTED = "account.data_exported", _("Personal data exported")
