@@ -97,12 +97,19 @@ def main(folder: Path) -> None:
                 "url": report["finalDisplayedUrl"],
                 "scores": scores,
                 "performance_of_each_run": perfs,
+                "benchmark_index_of_each_run": [
+                    r["environment"]["benchmarkIndex"] for r in reports
+                ],
                 "metrics": metrics(report),
             }
         )
         notes += [f"  {page} ({factor}): {metrics(report)}"]
         notes += [f"  {page} ({factor}): {line}" for line in lost_points(report)]
+    speeds = [r["environment"]["benchmarkIndex"] for rs in runs.values() for r in rs]
     print("! under the target (performance 95, accessibility 100).")
+    # Lighthouse's own measure of the CPU at the time of each run: on a shared machine it
+    # moves with the load, and the performance scores (TBT above all) move with it.
+    print(f"Chromium benchmark index during the runs: {min(speeds):.0f} to {max(speeds):.0f}")
     print("\n".join(notes))
     out = folder / "summary.json"
     out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
