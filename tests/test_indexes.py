@@ -29,7 +29,7 @@ from soscience.missions.models import Mission, MissionSkill
 from soscience.needs.models import Need
 from soscience.privacy.models import AuditEvent
 from soscience.volunteers.models import Campus, Skill
-from tests.factories import MissionFactory, NeedFactory
+from tests.factories import MissionFactory, NeedFactory, OrganisationFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -351,3 +351,103 @@ def test_the_mission_spaces_timeline_reads_its_rows_through_indexes(cast):
     plans = plans_of(cast.client("supervisor"), reverse("execution:space", args=[base.pk]))
     for table in ("execution_progressupdate", "missions_missionevent", "execution_milestone"):
         assert_indexed(plans, table)
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def test_the_public_event_lists_read_events_through_indexes(cast):
+    """3,000 events over four years on 50 campuses, a few to come; most published, each with
+    five registrations."""
+    from soscience.events.models import Event, Registration
+
+    campuses = Campus.objects.bulk_create(
+        Campus(name=f"Campus {n}", short_name=f"C{n}", slug=f"campus-{n}") for n in range(50)
+    )
+    statuses = [Event.Status.PUBLISHED] * 8 + [Event.Status.CANCELLED, Event.Status.DRAFT]
+
+    def event(n: int) -> Event:
+        starts = NOW + dt.timedelta(hours=10 * (n - 2_950))
+        return Event(
+            title=f"Talk {n}", slug=f"talk-{n}", description="Talks.", room="Amphi",
+            campus=campuses[n % 50], starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
+            capacity=50, status=statuses[n % 10], created_by=cast.coordinator,
+        )  # fmt: skip
+
+    events = Event.objects.bulk_create((event(n) for n in range(3_000)), batch_size=2000)
+    Registration.objects.bulk_create(
+        Registration(event=e, name="Vic", email=f"vic{n}@example.org", status="confirmed")
+        for e in events
+        for n in range(5)
+    )
+    analyze("events_event", "events_registration")
+    client = cast.client(None)
+
+    coming = plans_of(client, reverse("events:list"))
+    assert_indexed(coming, "events_event", "event_status_ends")
+    assert_indexed(coming, "events_registration")
+    # The past ones: the page of the latest; "Page 1 of N" counts nearly every event,
+    # which reading the table does best.
+    past = plans_of(client, reverse("events:past"))
+    assert_indexed(past, "events_event", "event_status_starts_desc", where="ORDER BY")
+    assert_indexed(plans_of(client, reverse("events:feed")), "events_event", "event_status_ends")
+    assert_indexed(plans_of(client, "/api/v1/events/"), "events_event", "event_status_ends")
+    api_past = plans_of(client, "/api/v1/events/?past=true")
+    assert_indexed(api_past, "events_event", "event_status_starts_desc", where="ORDER BY")
+
+
+# --- the organisations' review queue ---------------------------------------------------------
+
+
+def test_the_review_queue_and_its_decided_tabs_read_organisations_through_indexes(cast):
+    """6,000 organisations: 2% waiting for a decision, 5% rejected, the rest verified."""
+    from soscience.organisations.models import Organisation
+
+    base = OrganisationFactory(status=Organisation.Status.VERIFIED)
+
+    def vary(organisation, n):
+        organisation.name = f"Association {n}"
+        organisation.status = Organisation.Status.VERIFIED
+        if n % 50 == 0:
+            organisation.status = Organisation.Status.PENDING
+        elif n % 20 == 1:
+            organisation.status = Organisation.Status.REJECTED
+        organisation.submitted_at = organisation.reviewed_at = NOW - dt.timedelta(hours=n)
+        organisation.reviewed_by = cast.coordinator
+
+    bulk_copies(base, 6_000, vary)
+    analyze("organisations_organisation")
+    client, url = cast.client("coordinator"), reverse("organisations:review_queue")
+
+    waiting = index_name(Organisation, "status", "submitted_at")
+    assert_indexed(plans_of(client, url), "organisations_organisation", waiting)
+    rejected = plans_of(client, f"{url}?status=rejected")
+    assert_indexed(rejected, "organisations_organisation", "organisation_status_reviewed")
+    # The verified tab: its page of the latest decisions; "Page 1 of N" counts nearly every
+    # organisation, which reading the table does best.
+    verified = plans_of(client, f"{url}?status=verified")
+    assert_indexed(
+        verified, "organisations_organisation", "organisation_status_reviewed", where="ORDER BY"
+    )
+
+
+# --- the coordinators' list of mission orders ------------------------------------------------
+
+
+def test_the_orders_of_one_status_are_read_latest_first_through_an_index(cast):
+    """5,000 missions, most of them closed, a few drafts and orders awaiting approval."""
+    statuses = [Mission.Status.CLOSED] * 14 + [
+        Mission.Status.DRAFT, Mission.Status.AWAITING_APPROVAL, Mission.Status.OPEN,
+        Mission.Status.IN_PROGRESS, Mission.Status.CANCELLED, Mission.Status.APPROVED,
+    ]  # fmt: skip
+    base = MissionFactory(status=Mission.Status.CLOSED)
+    bulk_copies(base, 5_000, lambda mission, n: setattr(mission, "status", statuses[n % 20]))
+    analyze("missions_mission")
+    client, url = cast.client("coordinator"), reverse("missions:list")
+
+    drafts = plans_of(client, f"{url}?status=draft")
+    assert_indexed(drafts, "missions_mission", "mission_status_updated", where="ORDER BY")
+    # Closed: its page of the latest changed; "Page 1 of N" counts most missions, which
+    # reading the table does best.
+    closed = plans_of(client, f"{url}?status=closed")
+    assert_indexed(closed, "missions_mission", "mission_status_updated", where="ORDER BY")

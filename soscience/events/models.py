@@ -50,6 +50,12 @@ class Event(models.Model):
     class Meta:
         ordering = ["starts_at", "pk"]
         verbose_name = _("event")
+        # Events to come (and the calendar feed) are found by their end, past ones newest
+        # first by their start: the public lists read only what they show.
+        indexes = [
+            models.Index(fields=["status", "ends_at"], name="event_status_ends"),
+            models.Index(fields=["status", "-starts_at"], name="event_status_starts_desc"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
                                    name="event_ends_after_start"),

@@ -137,6 +137,8 @@ class Mission(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["country", "status"]),
+            # The coordinators' list of orders of one status, latest changed first.
+            models.Index(fields=["status", "-updated_at"], name="mission_status_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")),

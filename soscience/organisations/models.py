@@ -98,7 +98,11 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The review queue's decided tabs: the latest decisions first.
+            models.Index(fields=["status", "-reviewed_at"], name="organisation_status_reviewed"),
+        ]
 
     def __str__(self) -> str:
         return self.name

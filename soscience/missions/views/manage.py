@@ -62,14 +62,15 @@ def _to_manage(mission: Mission) -> HttpResponse:
 
 
 def _orders(status: str) -> QuerySet[Mission]:
+    orders = Mission.objects.select_related("organisation", "supervisor")
+    if status:
+        # One status: the latest changed first, read in that order from its index.
+        return orders.filter(status=status).order_by("-updated_at", "-pk")
     rank = Case(
         *[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)],
         output_field=IntegerField(),
     )
-    orders = Mission.objects.select_related("organisation", "supervisor").annotate(rank=rank)
-    if status:
-        orders = orders.filter(status=status)
-    return orders.order_by("rank", "-updated_at", "-pk")
+    return orders.annotate(rank=rank).order_by("rank", "-updated_at", "-pk")
 
 
 def _status_counts() -> list[dict[str, Any]]:
