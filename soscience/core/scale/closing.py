@@ -18,7 +18,7 @@ from soscience.core.scale import phrases
 from soscience.core.scale.common import add_months, certificate_code, mix
 from soscience.core.scale.plan import MissionPlan, S
 from soscience.core.scale.texts import display_name
-from soscience.core.scale.world import NAMED, VOLUNTEER, World
+from soscience.core.scale.world import World
 
 FOLLOW_UP_MONTHS = (6, 12)  # PlatformSettings' defaults
 
@@ -219,22 +219,19 @@ def _certificates(world: World, closed: list[MissionPlan]) -> None:
         if m.team_hours[k] > 0
     ]
     first = world.sink.ids(Certificate, len(holders)).start
-    named_volunteer = world.named.get(VOLUNTEER)
 
     def rows() -> Iterator[tuple]:
         for n, (m, k) in enumerate(holders):
             pos = m.team[k][0]
             v = m.applicants[pos]
             uid = world.volunteer(v)
-            language = (
-                "en" if uid == named_volunteer or mix(v, world.seed + 13) % 100 < 15 else "fr"
-            )
+            language = world.volunteer_language(v)
             # As issued: the skills of the volunteer's survey, else those the mission asked.
             answered = (m.id, pos) in world.survey_answers  # type: ignore[attr-defined]
             ids = used_skills(m, pos) if answered else [s for s, _level in m.skills]
             label = "name_en" if language == "en" else "name_fr"
             skills = sorted(getattr(world.skills[s], label) for s in ids)
-            name = NAMED[VOLUNTEER] if uid == named_volunteer else display_name(world, uid)
+            name = display_name(world, uid)
             yield (
                 first + n,
                 certificate_code(first + n, world.seed),

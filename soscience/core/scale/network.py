@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from soscience.core.scale import phrases, staffing
-from soscience.core.scale.common import HISTORY_DAYS, growth_day, mix
+from soscience.core.scale.common import HISTORY_DAYS, growth_day
 from soscience.core.scale.plan import MissionPlan
 from soscience.core.scale.world import VOLUNTEER, World
 from soscience.events.models import Event, Registration
@@ -226,7 +226,7 @@ def _notifications(world: World) -> None:
 
     def line(code: int, m: MissionPlan, v: int) -> tuple[str, str]:
         kind, french, english = NOTIFICATION_TEXTS[code]
-        english_reader = world.volunteer(v) == named_volunteer or mix(v, world.seed + 13) % 100 < 15
+        english_reader = world.volunteer_language(v) == "en"
         return kind, f"{english if english_reader else french} {m.title}"[:300]
 
     def read(day: int) -> object:
@@ -237,16 +237,23 @@ def _notifications(world: World) -> None:
             else None
         )
 
+    def steps(m: MissionPlan, position: int, code: int) -> Iterator[tuple[int, int]]:
+        """(what the volunteer was told, on which day) about application ``position``."""
+        applied = m.applied[position]
+        if code != staffing.INVITED:
+            yield staffing.APPLIED, applied  # "application received"
+        if code in (staffing.SELECTED, staffing.DECLINED):
+            yield code, staffing.decided_day(m, position, code, today)
+        elif code == staffing.SHORTLISTED:
+            yield code, min(today, applied + 2)
+        elif code == staffing.INVITED:
+            yield code, applied
+
     def rows() -> Iterator[tuple]:
         for m in world.missions:
             for position, code in enumerate(m.statuses):
                 v = m.applicants[position]
-                day = m.applied[position]
-                for step in (staffing.APPLIED, code):
-                    if (
-                        step == staffing.APPLIED and code == staffing.INVITED
-                    ) or step not in NOTIFICATION_TEXTS:
-                        continue
+                for step, day in steps(m, position, code):
                     if world.volunteer(v) != named_volunteer and rng.random() > p_application:
                         continue
                     kind, text = line(step, m, v)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from soscience.accounts.models import User
 from soscience.core.scale import phrases, words
 from soscience.core.scale.common import growth_day, mix, placeholder_pdf
+from soscience.core.scale.people import member_day
 from soscience.core.scale.world import MEMBER, World
 from soscience.organisations.models import Membership, Organisation, OrganisationEvent
 
@@ -201,7 +202,7 @@ def write(world: World) -> None:
     def members() -> Iterator[tuple]:
         for org in world.organisations:
             for position, uid in enumerate(org.members):
-                yield org.id, uid, position == 0, clock.at(org.created + 20 * position)
+                yield org.id, uid, position == 0, clock.at(member_day(world, org, position))
 
     world.sink.write(
         Membership, ("organisation_id", "user_id", "is_representative", "created_at"), members()
@@ -226,7 +227,7 @@ def write(world: World) -> None:
                     org.representative,
                     kinds.MEMBER_ADDED,
                     "",
-                    clock.at(org.created + 20 * position, 50_000),
+                    clock.at(member_day(world, org, position), 50_000),
                 )
 
     world.sink.write(

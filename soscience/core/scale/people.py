@@ -1,8 +1,9 @@
-"""Campuses and people: the coordination team, supervisors, volunteers with their profiles,
-skills, availabilities, consents, and the campuses' ambassadors.
+"""Campuses and people: the coordination team, supervisors and volunteers (planned here:
+who joined when, on which campus, interested in what), and every account written in one
+pass with its verified address and role groups.
 
 Organisation members are planned with their organisations (organisations.py) but written
-here with everyone else, so that the accounts table is written in one pass.
+here with everyone else; the volunteers' profiles are written by profiles.py.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def plan(world: World) -> None:
         world.named[email] = uid
     world.volunteer_profile_id = world.sink.ids(VolunteerProfile, sizes.volunteers).start
     _volunteers(world)
+
+
+def member_day(world: World, org: object, position: int) -> int:
+    """The day the organisation's ``position``-th member joined (the first registered it)."""
+    return min(org.created + 20 * position, world.clock.day)  # type: ignore[attr-defined]
 
 
 def _campus_names(index: int) -> tuple[str, str, str, str]:
@@ -192,9 +198,9 @@ def _accounts(world: World) -> Iterator[tuple[int, str, str, str, int, str]]:
         )
     for v, day in enumerate(world.joined):
         uid = world.volunteer_uid + v
-        language = "en" if mix(v, seed + 13) % 100 < 15 else "fr"
+        language = world.volunteer_language(v)
         if uid in named:
-            yield uid, named[uid], NAMED[VOLUNTEER], "en", day, Role.VOLUNTEER
+            yield uid, named[uid], NAMED[VOLUNTEER], language, day, Role.VOLUNTEER
         else:
             yield (
                 uid,
@@ -215,7 +221,7 @@ def _accounts(world: World) -> Iterator[tuple[int, str, str, str, int, str]]:
                 person_email(uid, seed, "asso.example.org"),
                 person_name(uid, seed),
                 language,
-                org.created + 20 * position,
+                member_day(world, org, position),
                 "",
             )
 

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 
 from soscience.accounts.roles import Role
 from soscience.core.models import Domain
-from soscience.core.scale.common import Clock, FastRandom
+from soscience.core.scale.common import Clock, FastRandom, mix
 from soscience.core.scale.sink import Sink
 from soscience.core.scale.sizes import Sizes
 from soscience.volunteers.models import Skill
@@ -105,6 +105,12 @@ class World:
 
     def volunteer(self, index: int) -> int:
         return self.volunteer_uid + index
+
+    def volunteer_language(self, index: int) -> str:
+        """The language volunteer ``index`` reads the platform in (most French)."""
+        if self.named.get(VOLUNTEER) == self.volunteer_uid + index:
+            return "en"
+        return "en" if mix(index, self.seed + 13) % 100 < 15 else "fr"
 
     def load_reference(self) -> None:
         self.domains = list(
