@@ -31,7 +31,8 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=.git -
 	--ignore=tests
 
 .PHONY: help run test bench lint fmt messages clean assets translations debian-test-packages \
-	debian-run-packages audit backup restore bench-national bench-load cluster-demo
+	debian-run-packages audit backup restore bench-national bench-load cluster-demo \
+	bench-weight bench-lighthouse
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:$(PORT) with the task worker"
@@ -41,6 +42,8 @@ help:
 	@echo "               page weight and Lighthouse"
 	@echo "make bench-national  the pages at the national size (500,000 volunteers; generated once into var/bench-pg)"
 	@echo "make bench-load      throughput under load only: gunicorn + wrk, the floor is a trivial view"
+	@echo "make bench-weight    page weight of the main pages in Chromium (var/bench/weight.json)"
+	@echo "make bench-lighthouse  Lighthouse on the public pages (var/bench/lighthouse/)"
 	@echo "make cluster-demo    production shape on one machine: 2 app servers behind nginx, 2 workers, shared media; no mail twice"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make audit     bandit, pip-audit (where its data is reachable) and the SBOM var/sbom.json"
@@ -70,6 +73,14 @@ bench-load: debian-test-packages $(TEST_STAMP) $(HTMX) translations
 
 cluster-demo: debian-test-packages $(TEST_STAMP) $(HTMX) translations
 	bench/cluster_demo.sh
+
+# Page weight and Lighthouse (docs/performance.md): Debian's Chromium (in the test packages),
+# Lighthouse and htmx from npm, the catalogues compiled (the pages are weighed in French).
+bench-weight: debian-test-packages $(TEST_STAMP) $(HTMX) translations
+	$(PY) bench/weight.py
+
+bench-lighthouse: debian-test-packages $(TEST_STAMP) $(NPM_STAMP) $(HTMX) translations
+	bench/lighthouse.sh
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .

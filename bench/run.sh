@@ -22,3 +22,7 @@ echo
 bench/pages.sh small
 echo
 bench/load.sh
+echo
+.venv/bin/python bench/weight.py
+echo
+bench/lighthouse.sh

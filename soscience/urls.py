@@ -1,9 +1,21 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from soscience.accounts.views import sessions
 
 urlpatterns = [
+    # For crawlers: a plain-text template (soscience/templates/robots.txt), no code of its own.
+    path(
+        "robots.txt",
+        login_not_required(
+            TemplateView.as_view(
+                template_name="robots.txt", content_type="text/plain; charset=utf-8"
+            )
+        ),
+        name="robots_txt",
+    ),
     path("", include("soscience.core.urls")),
     path("", include("soscience.accounts.urls")),
     # allauth.usersessions' page with sudo mode before "sign out the other sessions": before

@@ -386,6 +386,7 @@ TABLE.update(
         # core
         "core:home": Row("", public()),
         "core:healthz": Row("", public()),
+        "robots_txt": Row("", public()),
         "core:set_language": Row("", public(302), method="post"),
         "core:dashboard": Row("", signed_in()),
         "core:note_add": Row("note", coordinators(302), method="post"),

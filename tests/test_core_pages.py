@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from html import unescape
+from urllib.robotparser import RobotFileParser
 
 import pytest
 from django.test import Client
@@ -126,6 +127,25 @@ def test_healthz_says_ok():
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_robots_txt_leaves_the_public_pages_to_crawlers():
+    response = Client().get(reverse("robots_txt"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    robots = RobotFileParser()
+    robots.parse(response.content.decode().splitlines())
+    for public in ("core:home", "missions:catalogue", "cases:list", "account_signup"):
+        assert robots.can_fetch("*", reverse(public)), public
+    assert not robots.can_fetch("*", reverse("api:api-v1:missions_list"))
+
+
+def test_each_page_has_one_description_its_own_or_the_platforms():
+    client = Client()
+    for name in ("core:home", "missions:catalogue", "cases:list"):
+        html = client.get(reverse(name)).content.decode()
+        assert html.count('<meta name="description"') == 1, name
 
 
 # --- dashboard ------------------------------------------------------------------------------
