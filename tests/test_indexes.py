@@ -175,16 +175,16 @@ def test_the_catalogue_and_its_filters_read_missions_through_indexes(cast):
 
 @pytest.fixture
 def triage_shape(cast) -> Domain:
-    """10,000 needs over two years, of which 2% wait for triage, each with a domain."""
+    """6,000 needs over two years, of which 2% wait for triage, each with a domain."""
     base = NeedFactory(organisation=cast.organisation, status=Need.Status.SCOPING)
     countries = ["SN", "FR", "ML", "BF", "CI", "MA", "TN", "BJ", "TG", "NE"]
 
     def vary(need, n):
         need.status = Need.Status.SUBMITTED if n % 50 == 0 else Need.Status.SCOPING
-        need.submitted_at = NOW - dt.timedelta(hours=n)
+        need.submitted_at = NOW - dt.timedelta(hours=3 * n)
         need.country = countries[n % 10]
 
-    needs = bulk_copies(base, 10_000, vary)
+    needs = bulk_copies(base, 6_000, vary)
     domains = list(Domain.objects.all())
     Need.domains.through.objects.bulk_create(
         Need.domains.through(need=need, domain=domains[n % len(domains)])
