@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -60,7 +61,8 @@ def analyze(*tables: str) -> None:
 
 
 def plans_of(client, url: str) -> list[tuple[str, str]]:
-    """(SQL, plan) of every query the page ran."""
+    """(SQL, plan) of every query the page ran to build itself (nothing cached)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
