@@ -1,10 +1,18 @@
-"""The impact figures are cached until something they read changes.
+"""The impact figures are cached until something they read changes, and nobody waits for
+their recomputation when figures exist.
 
 These tests commit (``transaction=True``), as the site does: the figures' version is replaced
 when a change commits, so a test wrapped in one transaction that never commits could not
 tell a working invalidation from a missing one. Each change is made the way people make it
 (a page, or the service behind it), with the cache warm before, and must show on the next
 load; a load "from the cache" is one that reads none of the tables the figures read.
+
+The suite's task backend runs each task at once, inside the call that queues it: after a
+change, the warm-up task has already recomputed the default dashboard and the public page
+when the change's request returns (their next load is from the cache, and new); a filtered
+dashboard's next load shows the previous figures and queues their recomputation, which the
+load after shows. Tests that look at the moment in between hold the tasks in the dummy
+backend (``held``) and run them when the worker would.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection, models, transaction
+from django.tasks import default_task_backend
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +40,7 @@ from soscience.core.models import Domain, PlatformSettings
 from soscience.core.services import platform_settings_update
 from soscience.execution.models import HoursEntry
 from soscience.impact import cache as figures_cache
-from soscience.impact import freshness
+from soscience.impact import freshness, tasks
 from soscience.impact.checks import shared_cache
 from soscience.impact.figures import Filters
 from soscience.impact.freshness import VERSION_KEY, changed_in_this_transaction
@@ -163,6 +172,46 @@ def warm(*pairs) -> None:
         cached(client, url)
 
 
+STALE_NOTICE = "Newer figures are being computed"
+
+
+def next_loads(client, url: str) -> str:
+    """A page the warm-up does not cover (a filtered dashboard), just after a change: its
+    first load is from the cache, with the previous figures and the notice that newer ones
+    are coming, and queues their recomputation (run at once here); the next load has them."""
+    stale = client.get(url).content.decode()
+    assert STALE_NOTICE in stale
+    fresh = cached(client, url)
+    assert STALE_NOTICE not in fresh
+    return fresh
+
+
+class Held:
+    """The dummy task backend: tasks are queued and held until ``run()``, as a busy worker
+    would leave them."""
+
+    def __init__(self) -> None:
+        self.backend = default_task_backend
+
+    def queued(self, task=None) -> list:
+        return [r for r in self.backend.results if task is None or r.task.func is task.func]
+
+    def run(self) -> list:
+        """Run every held task, in the order queued, as the worker does; returns what each
+        returned."""
+        results, held = [], list(self.backend.results)
+        self.backend.clear()
+        for result in held:
+            results.append(result.task.call(*result.args, **result.kwargs))
+        return results
+
+
+@pytest.fixture
+def held(settings) -> Held:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    return Held()
+
+
 # --- what a load costs -------------------------------------------------------------------
 
 
@@ -223,8 +272,9 @@ def test_validating_hours_shows_at_once(cast, platform):
         {"entries": [platform.pending.pk]},
     )  # fmt: skip
     assert response.status_code == 302
-    assert figure(recomputed(coordinator, DASHBOARD), "Validated hours") == "5.00"
-    assert figure(recomputed(visitor, PUBLIC), "Hours given") == "5"
+    # Recomputed by the warm-up the change queued: the next readers wait for nothing.
+    assert figure(cached(coordinator, DASHBOARD), "Validated hours") == "5.00"
+    assert figure(cached(visitor, PUBLIC), "Hours given") == "5"
 
 
 def test_withdrawing_a_validation_shows_at_once(cast, platform):
@@ -234,7 +284,7 @@ def test_withdrawing_a_validation_shows_at_once(cast, platform):
         reverse("equipment:hours_unvalidate", args=[platform.validated.pk]),
         {"reason": "Two hours were counted twice."},
     )  # fmt: skip
-    assert figure(recomputed(coordinator, DASHBOARD), "Validated hours") == "0.00"
+    assert figure(cached(coordinator, DASHBOARD), "Validated hours") == "0.00"
 
 
 def test_pending_hours_logged_corrected_or_deleted_keep_the_cache(cast, platform):
@@ -257,8 +307,8 @@ def test_closing_a_mission_shows_at_once(cast, platform):
     assert figure(cached(visitor, PUBLIC), "Missions completed") == "0"
     response = coordinator.post(reverse("closing:close", args=[platform.a.pk]), follow=True)
     assert "The mission is closed." in response.content.decode()
-    assert figure(recomputed(visitor, PUBLIC), "Missions completed") == "1"
-    html = recomputed(coordinator, DASHBOARD)
+    assert figure(cached(visitor, PUBLIC), "Missions completed") == "1"
+    html = cached(coordinator, DASHBOARD)
     assert '<th scope="row">Closed</th><td class="number">1</td>' in html
 
 
@@ -268,7 +318,7 @@ def test_cancelling_a_mission_shows_at_once(cast, platform):
     cast.client("coordinator").post(
         reverse("closing:cancel", args=[platform.o.pk]), {"reason": "The school closed."}
     )
-    assert figure(recomputed(visitor, PUBLIC), "Missions launched") == "2"  # M and A left
+    assert figure(cached(visitor, PUBLIC), "Missions launched") == "2"  # M and A left
 
 
 def test_an_answered_survey_and_its_published_testimonial_show_at_once(cast, platform):
@@ -282,10 +332,10 @@ def test_an_answered_survey_and_its_published_testimonial_show_at_once(cast, pla
     }  # fmt: skip
     cast.client("member").post(reverse("closing:org_survey", args=[platform.a.pk]), answers)
     assert OrganisationSurvey.objects.filter(mission=platform.a).exists()
-    html = recomputed(visitor, PUBLIC)
+    html = cached(visitor, PUBLIC)
     assert "Our mangoes keep all year now." in html
     assert figure(html, "People who benefit (organisations' estimates)") == "120"
-    dashboard = recomputed(coordinator, DASHBOARD)
+    dashboard = cached(coordinator, DASHBOARD)
     assert "From 1 organisation's closing survey." in dashboard
 
 
@@ -297,7 +347,7 @@ def test_a_new_hourly_rate_shows_at_once(cast, platform):
         reverse("core:platform_settings"), {**RULES, "hourly_rate": "25.00"}
     )
     assert response.status_code == 302
-    assert figure(recomputed(coordinator, DASHBOARD), "Value of these hours (EUR)") == "50.00"
+    assert figure(cached(coordinator, DASHBOARD), "Value of these hours (EUR)") == "50.00"
 
 
 def test_selecting_a_volunteer_into_a_team_shows_at_once(cast, platform):
@@ -306,20 +356,19 @@ def test_selecting_a_volunteer_into_a_team_shows_at_once(cast, platform):
     coordinator.post(reverse("applications:select", args=[platform.application.pk]),
                      {"role": TeamMember.Role.MEMBER})  # fmt: skip
     assert TeamMember.objects.filter(mission=platform.o).count() == 1
-    assert figure(recomputed(coordinator, DASHBOARD), "Volunteers engaged") == "2"
-    assert figure(recomputed(visitor, PUBLIC), "Volunteers engaged") == "2"
+    assert figure(cached(coordinator, DASHBOARD), "Volunteers engaged") == "2"
+    assert figure(cached(visitor, PUBLIC), "Volunteers engaged") == "2"
 
 
 def test_publishing_a_mission_at_new_campuses_shows_at_once(cast, platform):
     coordinator = cast.client("coordinator")
     warm((coordinator, DASHBOARD))
     lyon = CampusFactory(slug="lyon", name="INSA Lyon")  # a new campus: a change already
-    recomputed(coordinator, DASHBOARD)
+    assert "INSA Lyon" in cached(coordinator, DASHBOARD)  # in the filter's choices
     approved = MissionFactory(organisation=cast.organisation, status=S.APPROVED, country="BF",
                               created_by=cast.coordinator)  # fmt: skip
-    warm((coordinator, DASHBOARD))
     mission_publish(mission=approved, by=cast.coordinator, campuses=[lyon])
-    html = recomputed(coordinator, DASHBOARD)
+    html = cached(coordinator, DASHBOARD)
     assert '<th scope="row">INSA Lyon</th><td class="number">1</td>' in html
     assert '<th scope="row">Burkina Faso</th><td class="number">1</td>' in html
 
@@ -328,7 +377,7 @@ def test_a_mission_moved_to_another_domain_shows_at_once(cast, platform):
     coordinator = cast.client("coordinator")
     warm((coordinator, DASHBOARD))
     platform.m.domains.set([Domain.objects.get(slug="energy")])  # the mission order's edit
-    html = recomputed(coordinator, DASHBOARD)
+    html = cached(coordinator, DASHBOARD)
     assert '<th scope="row">Energy</th><td class="number">1</td>' in html
 
 
@@ -337,14 +386,14 @@ def test_renamed_campuses_domains_and_organisations_show_at_once(cast, platform)
     warm((coordinator, DASHBOARD))
     platform.home.name = "Centrale Lyon"
     campus_save(campus=platform.home, by=cast.coordinator)
-    assert '<th scope="row">Centrale Lyon</th>' in recomputed(coordinator, DASHBOARD)
+    assert '<th scope="row">Centrale Lyon</th>' in cached(coordinator, DASHBOARD)
     water = Domain.objects.get(slug="water")
     water.name_en = "Water and hygiene"
     water.save()  # domains are edited in the admin
-    assert '<th scope="row">Water and hygiene</th>' in recomputed(coordinator, DASHBOARD)
+    assert '<th scope="row">Water and hygiene</th>' in cached(coordinator, DASHBOARD)
     cast.organisation.name = "Eau Claire Dakar"
     cast.organisation.save()
-    assert '<th scope="row">Eau Claire Dakar</th>' in recomputed(coordinator, DASHBOARD)
+    assert '<th scope="row">Eau Claire Dakar</th>' in cached(coordinator, DASHBOARD)
 
 
 def test_a_volunteer_changing_campus_shows_at_once(cast, platform):
@@ -354,7 +403,7 @@ def test_a_volunteer_changing_campus_shows_at_once(cast, platform):
     profile = VolunteerProfile.objects.get(user=cast.volunteer)
     profile.campus = lyon
     profile.save()
-    html = recomputed(coordinator, DASHBOARD + "?campus=home")
+    html = next_loads(coordinator, DASHBOARD + "?campus=home")  # not warmed: filtered
     assert figure(html, "Validated hours") == "0.00"  # their hours follow them to lyon
 
 
@@ -372,7 +421,7 @@ def test_a_corrected_submission_date_of_a_need_shows_at_once(cast, platform):
     assert figure(cached(coordinator, DASHBOARD), label).startswith("10.0 ")
     need.submitted_at = platform.m.published_at - dt.timedelta(days=20)
     need.save(update_fields=["submitted_at"])
-    assert figure(recomputed(coordinator, DASHBOARD), label).startswith("20.0 ")
+    assert figure(cached(coordinator, DASHBOARD), label).startswith("20.0 ")
 
 
 def test_saving_fields_the_figures_do_not_read_keeps_the_cache(cast, platform):
@@ -490,39 +539,164 @@ def test_the_dashboard_says_when_its_figures_were_computed(cast, platform):
     with time_machine.travel(today.replace(hour=14, minute=40), tick=False):
         assert "Figures as of 14:05." in cached(coordinator, DASHBOARD)
         coordinator.post(reverse("core:platform_settings"), {**RULES, "hourly_rate": "30.00"})
-        assert "Figures as of 14:40." in recomputed(coordinator, DASHBOARD)
+        assert "Figures as of 14:40." in cached(coordinator, DASHBOARD)  # the warm-up's time
 
 
-def test_figures_expire_after_an_hour_whatever_happens(cast, platform, settings):
-    settings.SOSCIENCE_IMPACT_CACHE_SECONDS = 3600
+def test_figures_of_another_day_say_which_day(cast, platform, held):
+    coordinator = cast.client("coordinator")
+    yesterday = timezone.localtime().replace(hour=14, minute=5) - dt.timedelta(days=1)
+    with time_machine.travel(yesterday, tick=False):
+        recomputed(coordinator, DASHBOARD)
+    html = cached(coordinator, DASHBOARD)  # stale by now: shown while recomputed
+    day = f"{yesterday.day} {yesterday:%B} {yesterday.year}"
+    assert f"Figures as of {day}, 14:05.</time> {STALE_NOTICE}" in html
+
+
+def test_figures_older_than_an_hour_are_recomputed_whatever_happens(cast, platform, held):
+    """The safety net for a change no signal saw (a fix made in SQL): after an hour the
+    figures are stale anyway, served once more while a task recomputes them."""
     visitor = cast.client(None)
     warm((visitor, PUBLIC))
+    HoursEntry.objects.filter(pk=platform.pending.pk).update(validated_at=timezone.now())
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=59)):
-        cached(visitor, PUBLIC)
+        assert STALE_NOTICE not in cached(visitor, PUBLIC)
+        assert held.queued() == []
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=61)):
-        recomputed(visitor, PUBLIC)
+        html = cached(visitor, PUBLIC)
+        assert (figure(html, "Hours given"), STALE_NOTICE in html) == ("2", True)
+        assert len(held.queued(tasks.refresh_figures)) == 1
+        held.run()
+        html = cached(visitor, PUBLIC)
+        assert (figure(html, "Hours given"), STALE_NOTICE in html) == ("5", False)
 
 
-def test_while_one_reader_recomputes_the_others_get_the_previous_figures(cast, platform):
+def test_while_one_reader_recomputes_the_others_get_the_previous_figures(cast, platform, held):
     visitor = cast.client(None)
     warm((visitor, PUBLIC))
     platform.hours(platform.m, "1", validated=True)  # a change: the figures are stale
+    held.backend.clear()  # (the warm-up it queued is not what this test is about)
     # Another server is recomputing them at this moment (its mark in the shared cache).
     assert cache.add("impact:public:en:computing", "another server", 120)
-    assert figure(cached(visitor, PUBLIC), "Hours given") == "2"  # not a second computation
-    cache.delete("impact:public:en:computing")  # it is done (or its mark expired)
-    assert figure(recomputed(visitor, PUBLIC), "Hours given") == "3"
-    assert cache.get("impact:public:en:computing") is None  # the reader took its mark away
+    assert figure(cached(visitor, PUBLIC), "Hours given") == "2"
+    assert held.queued() == []  # not a second computation
+    cache.delete("impact:public:en:computing")  # its mark expired: that server died
+    assert figure(cached(visitor, PUBLIC), "Hours given") == "2"
+    assert len(held.queued(tasks.refresh_figures)) == 1  # this reader queued it again
+    held.run()
+    assert cache.get("impact:public:en:computing") is None  # the task took its mark away
+    assert figure(cached(visitor, PUBLIC), "Hours given") == "3"
 
 
-def test_a_lost_version_means_figures_computed_again_never_old_ones(cast, platform):
+def test_a_lost_version_means_figures_computed_again(cast, platform):
     coordinator = cast.client("coordinator")
     warm((coordinator, DASHBOARD))
     HoursEntry.objects.filter(pk=platform.pending.pk).update(
         validated_at=timezone.now(), validated_by=cast.supervisor
     )
     cache.delete(VERSION_KEY)  # culled, or the cache restarted
-    assert figure(recomputed(coordinator, DASHBOARD), "Validated hours") == "5.00"
+    # Every entry is stale: shown as such once, while they are computed again.
+    assert figure(next_loads(coordinator, DASHBOARD), "Validated hours") == "5.00"
+
+
+# --- nobody waits: stale figures are served while a task recomputes them ------------------
+
+
+def test_stale_figures_are_served_dated_while_one_task_recomputes_them(cast, platform, held):
+    coordinator = cast.client("coordinator")
+    senegal = DASHBOARD + "?country=SN"
+    warm((coordinator, senegal))
+    cast.client("supervisor").post(
+        reverse("equipment:hours_validate", args=[platform.m.pk]),
+        {"entries": [platform.pending.pk]},
+    )  # fmt: skip
+    assert [r.task.name for r in held.queued()] == ["warm_figures"]  # not this dashboard
+    # Three coordinators open it before the worker gets to it: none waits for the
+    # aggregates, each sees the previous figures, dated and said to be on their way...
+    for _ in range(3):
+        html = cached(coordinator, senegal)
+        assert figure(html, "Validated hours") == "2.00"
+        assert "Newer figures are being computed: reload the page in a minute" in html
+        assert re.search(r"Figures as of \d\d:\d\d\.</time>", html)
+    # ... and the first queued ONE recomputation of each entry it read (the filters'
+    # choices, the figures): the mark keeps the others from queueing more.
+    refreshes = held.queued(tasks.refresh_figures)
+    assert [list(r.args) for r in refreshes] == [["choices", "en"], ["dashboard::::SN", "en"]]
+    # The warm-up leaves the choices to the task queued for them, and has nothing else of
+    # its own to do (the default dashboard and the public page were not read).
+    assert held.run() == [[], True, True]
+    html = cached(coordinator, senegal)
+    assert (figure(html, "Validated hours"), STALE_NOTICE in html) == ("5.00", False)
+    assert cache.get("impact:dashboard::::SN:en:computing") is None
+
+
+def test_the_first_load_of_a_set_of_filters_is_computed_in_the_request(cast, platform, held):
+    html = recomputed(cast.client("coordinator"), DASHBOARD + "?country=KE")
+    assert (figure(html, "Validated hours"), STALE_NOTICE in html) == ("0.00", False)
+    assert held.queued() == []  # nothing to show meanwhile: no task
+
+
+def test_a_burst_of_hour_validations_queues_one_warm_up(cast, platform, held):
+    coordinator, visitor, supervisor = (cast.client(w) for w in ("coordinator", None, "supervisor"))
+    entries = [platform.hours(platform.m, "1", validated=False) for _ in range(100)]
+    warm((coordinator, DASHBOARD), (visitor, PUBLIC))
+    for entry in entries:  # one at a time: 100 transactions, 100 new versions
+        response = supervisor.post(
+            reverse("equipment:hours_validate", args=[platform.m.pk]), {"entries": [entry.pk]}
+        )
+        assert response.status_code == 302
+    assert len(held.queued(tasks.warm_figures)) == 1
+    assert held.queued(tasks.refresh_figures) == []  # nobody read them meanwhile
+    held.run()
+    # The warm-up computed both pages after the last change: their next readers wait for
+    # nothing and see all 100 hours.
+    assert figure(cached(coordinator, DASHBOARD), "Validated hours") == "102.00"
+    assert figure(cached(visitor, PUBLIC), "Hours given") == "102"
+    # The next change queues the next warm-up.
+    platform.hours(platform.m, "1", validated=True)
+    assert len(held.queued(tasks.warm_figures)) == 1
+
+
+def test_the_warm_up_recomputes_the_main_pages_in_the_languages_they_were_read_in(
+    cast, platform, held
+):
+    english, french = cast.client(None), cast.client(None)
+    french.cookies["django_language"] = "fr"
+    recomputed(english, PUBLIC)
+    coordinator = UserFactory(full_name="Chloé", roles=[Role.COORDINATOR], language="fr")
+    client = cast.client(None)
+    client.force_login(coordinator)
+    recomputed(client, DASHBOARD)  # the default dashboard and its filter choices, in French
+    recomputed(client, DASHBOARD + "?country=SN")  # not warmed: read by the next reader
+    platform.hours(platform.m, "1", validated=True)
+    assert held.run() == [["dashboard:::::fr", "choices:fr", "public:en"]]
+    assert figure(cached(english, PUBLIC), "Hours given") == "3"
+    assert figure(cached(client, DASHBOARD), "Heures validées") == "3,00"
+    assert held.queued() == []  # both from the cache and current: nothing queued
+
+
+def test_a_task_for_figures_already_current_computes_nothing(cast, platform):
+    warm((cast.client(None), PUBLIC))
+    with CaptureQueriesContext(connection) as captured:
+        assert tasks.refresh_figures.call("public", "en") is False  # queued twice, say
+    assert len(captured) == 0
+
+
+def test_a_task_queue_that_is_down_takes_neither_pages_nor_changes_with_it(cast, platform):
+    coordinator = cast.client("coordinator")
+    warm((coordinator, DASHBOARD))
+    # A backend without the default queue: it refuses every task queued.
+    dummy = "django.tasks.backends.dummy.DummyBackend"
+    nowhere = {"default": {"BACKEND": dummy, "QUEUES": ["elsewhere"]}}
+    with override_settings(TASKS=nowhere):
+        version = cache.get(VERSION_KEY)
+        platform.hours(platform.m, "1", validated=True)  # its warm-up cannot be queued
+        assert cache.get(VERSION_KEY) != version
+        html = cached(coordinator, DASHBOARD)  # its recomputation cannot be queued either
+        assert figure(html, "Validated hours") == "2.00"
+        assert cache.get("impact:dashboard:::::en:computing") is None  # the next one tries
+        assert cache.get(figures_cache.WARM_MARK) is None
+    html = next_loads(coordinator, DASHBOARD)  # the queue is back
+    assert figure(html, "Validated hours") == "3.00"
 
 
 def _plain(value: object, path: str = "entry") -> None:

@@ -7,6 +7,9 @@ back replaces nothing, and no one recomputes from data about to be committed). T
 signals of :mod:`soscience.impact.signals` call :func:`figures_changed`; so must any service
 that writes those tables without signals (``QuerySet.update``, ``bulk_create``, raw SQL).
 
+After each bump, the most read figures are recomputed in the background (debounced:
+:func:`soscience.impact.cache.warm_later`).
+
 This module imports no model, so any service may import it.
 """
 
@@ -29,6 +32,9 @@ def new_version() -> str:
 
 def _bump() -> None:
     cache.set(VERSION_KEY, new_version(), timeout=None)
+    from soscience.impact.cache import warm_later  # imports the pages, and so the models
+
+    warm_later()
 
 
 def _pending(connection: BaseDatabaseWrapper) -> bool:

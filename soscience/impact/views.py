@@ -13,7 +13,8 @@ from soscience.impact.forms import FiltersForm
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The coordinators' impact dashboard, with its filters in the query string. The
-    figures come from the cache (the same for every coordinator: the check comes first)."""
+    figures come from the cache (the same for every coordinator: the check comes first),
+    stale ones too while newer ones are computed in the background."""
     dashboard_access(request.user)
     form = FiltersForm(request.GET or None)
     filters = form.filters() if request.GET else figures.Filters()
@@ -23,6 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "data": page.value.data,
         "charts": page.value.charts,
         "computed_at": page.computed_at,
+        "stale": page.stale,
         "top": pages.TOP,
     }
     return render(request, "impact/dashboard.html", context)
@@ -34,5 +36,10 @@ def public(request: HttpRequest) -> HttpResponse:
     """The public impact page: aggregate figures, the map, consented testimonials. The same
     for every visitor (nothing personal), cached until the figures change."""
     page = cache.public()
-    context = {"data": page.value.data, "world": page.value.world}
+    context = {
+        "data": page.value.data,
+        "world": page.value.world,
+        "computed_at": page.computed_at,
+        "stale": page.stale,
+    }
     return render(request, "impact/public.html", context)
