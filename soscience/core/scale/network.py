@@ -211,15 +211,22 @@ NOTIFICATION_TEXTS = {
 }
 
 
+def _steps_count(code: int) -> int:
+    """How many inbox lines an application in state ``code`` gave (see steps() below)."""
+    if code in (staffing.INVITED, staffing.APPLIED, staffing.WITHDRAWN):
+        return 1
+    return 2
+
+
 def _notifications(world: World) -> None:
     rng, clock, today = world.rng("notifications"), world.clock, world.clock.day
-    applications = sum(len(m.statuses) for m in world.missions)
     _first, working, log_mission, log_day, log_shared = world.update_log  # type: ignore[attr-defined]
     shared = sum(log_shared)
     target = world.sizes.notifications
     # About two thirds about applications, a third the news the teams shared.
-    p_application = min(1.0, 0.65 * target / max(1, 2 * applications))
-    p_news = min(1.0, (target - min(target, 2 * applications) * p_application) / max(1, shared))
+    told = sum(_steps_count(code) for m in world.missions for code in m.statuses)
+    p_application = min(1.0, 0.65 * target / max(1, told))
+    p_news = min(1.0, max(0.0, target - told * p_application) / max(1, shared))
     mine = reverse("applications:mine")
     space = reverse("execution:space", kwargs={"pk": 1})[:-2]  # "/execution/missions/"
     named_volunteer = world.named.get(VOLUNTEER)
