@@ -14,18 +14,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from soscience.applications.models import TeamMember
 from soscience.matching import engine
-from soscience.missions.models import Mission
+from soscience.missions.models import Mission, MissionSkill
 from soscience.volunteers.models import Availability, VolunteerProfile, VolunteerSkill
 
 
 def _labels(*names: str) -> tuple[str, ...]:
     """Both names of a taxonomy entry, once each (``Python`` is the same in both)."""
     return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
+def with_need_relations(missions: QuerySet[Mission]) -> QuerySet[Mission]:
+    """``missions`` with what ``mission_to_need`` reads of them: the organisation, the
+    skills (most needed first) and the domains (three queries in all)."""
+    skills = MissionSkill.objects.select_related("skill").order_by("-level", "skill__slug")
+    return missions.select_related("organisation").prefetch_related(
+        Prefetch("skill_needs", queryset=skills), "domains"
+    )
 
 
 def mission_to_need(mission: Mission) -> engine.Need:

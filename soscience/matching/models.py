@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MatchingIndexState(models.Model):
-    """Where the index of matchable volunteers stands (one row, pk=1).
+    """Where an index stands: the matchable volunteers' (pk=1, VOLUNTEERS), read by the
+    suggestions, and the published missions' (pk=2, MISSIONS), read by "missions for me";
+    for the missions' row ``volunteers`` counts missions.
 
     The worker builds the index from the database, pickles it under
     ``settings.MATCHING_INDEX_DIR`` as ``file`` and bumps ``version``; every web process
@@ -24,16 +26,19 @@ class MatchingIndexState(models.Model):
     volunteers = models.PositiveIntegerField(default=0)
     dirty_since = models.DateTimeField(null=True, blank=True)
 
+    VOLUNTEERS, MISSIONS = 1, 2  # the rows
+
     class Meta:
         verbose_name = _("matching index state")
 
     def __str__(self) -> str:
-        return f"matching index v{self.version} ({self.volunteers} volunteers)"
+        what = "missions" if self.pk == self.MISSIONS else "volunteers"
+        return f"matching index v{self.version} ({self.volunteers} {what})"
 
     @classmethod
-    def load(cls) -> MatchingIndexState:
+    def load(cls, pk: int = VOLUNTEERS) -> MatchingIndexState:
         """The row as it stands (unsaved and empty before the first build): a read."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        return cls.objects.filter(pk=pk).first() or cls(pk=pk)
 
     @property
     def is_dirty(self) -> bool:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from soscience.accounts.models import User
@@ -20,23 +19,27 @@ from soscience.matching import engine
 from soscience.matching.adapters import (
     matchable,
     mission_to_need,
-    profile_to_volunteer,
     volunteers_where,
 )
 from soscience.matching.engine.profiles import LEVEL_VALUE
-from soscience.matching.engine.ranking import profile_of, scores
+from soscience.matching.engine.ranking import prepare, profile_of, scores
 from soscience.matching.engine.team import COVERED, SPILL_SHARE, TEAM_AREA_WEIGHT
+from soscience.matching.explained import FIT_LABELS, MIN_SCORE, Explained, labels
+from soscience.matching.for_me import ForMe, MissionForMe, missions_for, missions_offered
 from soscience.matching.services import pool_for_pages
 from soscience.missions.models import Mission, MissionSkill
-from soscience.volunteers.models import VolunteerProfile, VolunteerSkill
+from soscience.volunteers.models import VolunteerProfile
+
+__all__ = [
+    "FIT_LABELS", "MIN_SCORE", "VIOLATIONS", "Explained", "ForMe", "MissionForMe", "Person",
+    "Suggestions", "TeamBuilder", "TeamProposal", "complete_team", "mission_suggestions",
+    "mission_team_builder", "missions_for", "missions_offered",
+]  # fmt: skip
 
 # How many volunteers the suggestions page lists, and how many more it ranks so that
 # someone who withdrew their consent since the last build does not leave a hole.
 SHOWN = 20
 SPARE = 10
-# Weak matches are noise on a page a coordinator reads.
-MIN_SCORE = 0.15
-MISSIONS_FOR_ME = 20
 OPEN = applications.OPEN_STATUSES
 SELECTED = Application.Status.SELECTED
 EXPERT = LEVEL_VALUE[3] - 1e-6
@@ -45,39 +48,6 @@ VIOLATIONS = {
     "language": _("no working language in common"),
     "location": _("not based in the mission's country (on site)"),
 }
-
-
-# The engine's coarse label of a match (``Ranked.fit``), as the pages say it.
-FIT_LABELS = {
-    "strong": _("Strong match"),
-    "good": _("Good match"),
-    "partial": _("Partial match"),
-}
-
-
-def labels(areas: list[str], language: str) -> list[str]:
-    return [engine.area_label(area, language) for area in areas]
-
-
-@dataclass
-class Explained:
-    """How well one volunteer fits one mission, in words: a fit label, the reasons and
-    gaps, and the language they are written in (for the pages' ``lang`` attribute)."""
-
-    score: float | None = None
-    fit: str = ""
-    reasons: list[str] = field(default_factory=list)
-    gaps: list[str] = field(default_factory=list)
-    lang: str = "en"
-
-    @property
-    def fit_label(self) -> str:
-        return str(FIT_LABELS.get(self.fit, ""))
-
-    def explain(self, ranked: engine.Ranked, lang: str) -> None:
-        """Take the engine's words, written in ``lang`` (the reader's: passed to it)."""
-        self.score, self.fit = ranked.score, ranked.fit
-        self.reasons, self.gaps, self.lang = ranked.reasons, ranked.gaps, lang
 
 
 def _skill_needs() -> QuerySet[MissionSkill]:
@@ -177,9 +147,13 @@ def mission_suggestions(mission: Mission, language: str) -> Suggestions:
     if pool.index is None:
         return Suggestions(mission=mission, preparing=True)
     need = _need(mission)
-    ranked = engine.rank(need, pool.index, SHOWN + SPARE, MIN_SCORE, language=language)
+    # The eligible people and the lexical scores, computed once for the ranking and the team.
+    prepared = prepare(need, pool.index)
+    ranked = engine.rank(
+        need, pool.index, SHOWN + SPARE, MIN_SCORE, language=language, prepared=prepared
+    )
     team = (
-        engine.propose_team(need, ranked, pool.index, language=language)
+        engine.propose_team(need, ranked, pool.index, language=language, prepared=prepared)
         if mission.team_size > 1
         else None
     )
@@ -334,81 +308,3 @@ def _counted(v: float) -> float:
     """Below level 2 an area counts for half: notions do not cover it."""
     v = float(v)
     return v if v >= COVERED else 0.5 * v
-
-
-# Missions for a volunteer.
-
-
-@dataclass(kw_only=True)
-class MissionForMe(Explained):
-    mission: Mission
-    application: Application | None = None
-
-
-@dataclass
-class ForMe:
-    profile: VolunteerProfile | None
-    missions: list[MissionForMe] = field(default_factory=list)
-    offered: int = 0  # published missions offered to this volunteer, ranked or not
-
-    @property
-    def matchable(self) -> bool:
-        return self.profile is not None and self.profile.is_matchable
-
-
-def missions_offered(user: User, profile: VolunteerProfile) -> QuerySet[Mission]:
-    """Published missions still taking applications that are offered to ``user``: on
-    their campus, to every campus (no campus chosen), or to them by invitation."""
-    today = timezone.localdate()
-    offered = Q(campuses__isnull=True) | Q(
-        applications__volunteer=user, applications__status=Application.Status.INVITED
-    )
-    if profile.campus_id:
-        offered |= Q(campuses=profile.campus_id)
-    ids = (
-        Mission.objects.published()
-        .filter(offered)
-        .filter(Q(applications_close_on__isnull=True) | Q(applications_close_on__gte=today))
-        .values("pk")
-    )
-    return (
-        Mission.objects.filter(pk__in=ids)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("skill_needs", queryset=_skill_needs()), "domains")
-        .order_by("-published_at", "pk")
-    )
-
-
-def missions_for(user: User, language: str) -> ForMe:
-    """The missions offered to ``user``, ranked for their profile with the reasons in
-    ``language`` (only with their consent to matching)."""
-    profile = (
-        VolunteerProfile.objects.filter(user=user)
-        .select_related("user", "campus")
-        .prefetch_related(
-            Prefetch("skills", VolunteerSkill.objects.select_related("skill")),
-            "domains",
-            "availabilities",
-        )
-        .first()
-    )
-    if profile is None or not profile.is_matchable:
-        return ForMe(profile=profile)
-    missions = {str(m.pk): m for m in missions_offered(user, profile)}
-    volunteer = profile_to_volunteer(profile)
-    needs = [mission_to_need(m) for m in missions.values()]
-    ranked = engine.rank_needs(
-        volunteer, needs, top=MISSIONS_FOR_ME, min_score=MIN_SCORE, language=language
-    )
-    mine = {
-        a.mission_id: a
-        for a in Application.objects.filter(
-            volunteer=user, mission_id__in=[int(r.id) for r in ranked]
-        )
-    }
-    rows = []
-    for r in ranked:
-        row = MissionForMe(mission=missions[r.id], application=mine.get(int(r.id)))
-        row.explain(r, language)
-        rows.append(row)
-    return ForMe(profile=profile, missions=rows, offered=len(missions))

@@ -29,8 +29,9 @@ from soscience.applications.models import Application
 from soscience.matching import engine
 from soscience.matching.adapters import matchable, mission_to_need
 from soscience.matching.engine.ranking import scores
+from soscience.matching.explained import FIT_LABELS
+from soscience.matching.missions_index import missions_index_refresh
 from soscience.matching.models import MissionAlert
-from soscience.matching.selectors import FIT_LABELS
 from soscience.matching.services import index_current, index_rebuild
 from soscience.missions.models import Mission, MissionSkill
 from soscience.notifications.services import notify
@@ -54,6 +55,20 @@ def matching_index_rebuild() -> dict[str, object]:
         "volunteers": built.volunteers,
         "seconds": round(built.seconds, 3),
         "skipped": built.skipped,
+    }
+
+
+@task()
+def matching_missions_refresh() -> dict[str, object]:
+    """Bring the index of published missions up to date if missions changed since the
+    last build (a no-op otherwise: a burst of changes costs one refresh)."""
+    done = missions_index_refresh()
+    return {
+        "version": done.version,
+        "missions": done.missions,
+        "seconds": round(done.seconds, 3),
+        "skipped": done.skipped,
+        "written": done.written,
     }
 
 

@@ -83,5 +83,6 @@ def _proposed_role(
 def for_me(request: HttpRequest) -> HttpResponse:
     """The published missions offered to me, ranked for my profile, with the reasons."""
     user = volunteer_for_me(request.user)
-    data = selectors.missions_for(user, reader_language(request))
+    # The page does not list the missions' skills and domains (the API does).
+    data = selectors.missions_for(user, reader_language(request), tags=False)
     return render(request, "matching/for_me.html", {"data": data})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,8 +46,13 @@ class Index:
 
     def profile(self, row: int) -> VolunteerProfile:
         """The full profile of one volunteer (recomputed from cached sentences: reasons
-        are needed for a page of results, not for the whole pool)."""
-        return volunteer_profile(self.volunteers[row])
+        are needed for a page of results, not for the whole pool). Read only: shared."""
+        return _profile(self.volunteers[row])
+
+
+# The people a page explains are often the same from one page to the next (the best of an
+# area, the volunteer reading "missions for me"): their profiles are kept, by value.
+_profile = lru_cache(maxsize=4096)(volunteer_profile)
 
 
 def build_index(volunteers: Iterable[Volunteer]) -> Index:

@@ -65,18 +65,48 @@ def profile_of(need: Need) -> NeedProfile:
     return need_profile(need)
 
 
-def scores(need: Need, index: Index, rows: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What ranking a need and proposing its team both start from, computed once: the
+    eligible rows of the index and the lexical score of every volunteer."""
+
+    rows: np.ndarray  # int64, ascending
+    lexical: np.ndarray  # float32 (volunteers,), BM25 for the need's words
+
+
+def prepare(need: Need, index: Index) -> Prepared:
+    return Prepared(
+        np.flatnonzero(eligible(need, index)), index.lexical.scores(profile_of(need).words)
+    )
+
+
+def scores(
+    need: Need, index: Index, rows: np.ndarray, lexical: np.ndarray | None = None
+) -> np.ndarray:
     """Score of the volunteers at `rows`: the best area contribution (need weight x level
-    value), a little for other areas covered, a little for shared vocabulary."""
+    value), a little for other areas covered, a little for shared vocabulary. `lexical`:
+    the pool's BM25 scores for this need when already computed (`Prepared.lexical`)."""
     profile = profile_of(need)
-    areas = [a for a in profile.demand if a in index.area_column]
     if not len(rows):
         return np.zeros(0, dtype=np.float32)
-    lexical = normalised(index.lexical.scores(profile.words)[rows])
+    if lexical is None:
+        lexical = index.lexical.scores(profile.words)
+    return combine(profile, index, rows, normalised(lexical[rows]))
+
+
+def combine(
+    profile: NeedProfile, index: Index, rows: np.ndarray, lexical: np.ndarray
+) -> np.ndarray:
+    """The score of `rows` from the need's profile and their normalised lexical scores."""
+    areas = [a for a in profile.demand if a in index.area_column]
     if not areas:
         return LEXICAL_WEIGHT * lexical
     weights = np.array([profile.demand[a] for a in areas], dtype=np.float32)
-    block = index.values_by_area[[index.area_column[a] for a in areas]][:, rows]
+    columns = [index.area_column[a] for a in areas]
+    # Only the rows asked for are gathered (not whole area rows of the pool first), laid out
+    # column by column as `values_by_area[columns][:, rows]` is: each volunteer's areas are
+    # then summed in the same order, to the same float32 result.
+    block = np.asfortranarray(index.values_by_area[np.ix_(columns, rows)])
     block *= weights[:, None]
     primary = block.max(axis=0)
     secondary = np.minimum(block.sum(axis=0) - primary, 1.0)
@@ -89,13 +119,16 @@ def rank(
     top: int = 10,
     min_score: float = 0.0,
     language: str | None = None,
+    prepared: Prepared | None = None,
 ) -> list[Ranked]:
     """The `top` eligible volunteers for `need`, best first, with reasons and gaps.
     An ineligible volunteer is never returned; ties are broken by id (stable output).
     `min_score` leaves out weak matches (a page of suggestions may want 0.15).
-    `language` ("fr"/"en") writes the reasons for the reader; default: the need's."""
-    rows = np.flatnonzero(eligible(need, index))
-    values = scores(need, index, rows)
+    `language` ("fr"/"en") writes the reasons for the reader; default: the need's.
+    `prepared`: `prepare(need, index)`, when the team proposal will use it too."""
+    prepared = prepared or prepare(need, index)
+    rows = prepared.rows
+    values = scores(need, index, rows, prepared.lexical)
     if min_score > 0:
         keep = values >= min_score
         rows, values = rows[keep], values[keep]
@@ -127,10 +160,12 @@ def area_matches(profile: NeedProfile, volunteer: VolunteerProfile) -> list[Area
 
 
 def explain(
-    need: Need, index: Index, row: int, score: float, language: str | None = None
-) -> Ranked:
-    """Reasons and gaps of one (eligible) volunteer for one need."""
-    profile = profile_of(need)
+    need: Need, index: Index, row: int, score: float, language: str | None = None,
+    profile: NeedProfile | None = None,
+) -> Ranked:  # fmt: skip
+    """Reasons and gaps of one (eligible) volunteer for one need (`profile`: the need's,
+    when it is already known, e.g. kept in an index of needs)."""
+    profile = profile or profile_of(need)
     person = index.volunteers[row]
     volunteer = index.profile(row)
     lang = reader_language(profile.language, language)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .index import Index, eligible
+from .index import Index
 from .lexicon import load
 from .model import Need
 from .profiles import LEVEL_VALUE
-from .ranking import Ranked, profile_of, reader_language, scores
+from .ranking import Prepared, Ranked, prepare, profile_of, reader_language, scores
 from .reasons import area_label, say
 
 COVERED = LEVEL_VALUE[2] - 1e-6
@@ -33,15 +33,20 @@ class Team:
     notes: list[str] = field(default_factory=list)  # readable: gaps, advisor
 
 
-def _candidates(need: Need, ranked: list[Ranked], index: Index, areas: list[str]) -> list[int]:
+def _candidates(
+    ranked: list[Ranked], index: Index, areas: list[str], eligible_rows: np.ndarray
+) -> list[int]:
     """The ranking's people first, then the strongest eligible people of each area, so a
     complementary specialist ranked beyond the page is still considered."""
     rows = [index.position[r.id] for r in ranked if r.id in index.position]
-    mask = eligible(need, index)
     for area in areas:
-        values = np.where(mask, index.values_by_area[index.area_column[area]], 0.0)
-        best = np.argsort(-values, kind="stable")[:CANDIDATES_PER_AREA]
-        rows += [int(r) for r in best if values[r] >= COVERED]
+        # The CANDIDATES_PER_AREA best who cover the area (level 2 at least), ties by row:
+        # sorting only those, not the whole pool.
+        values = index.values_by_area[index.area_column[area]][eligible_rows]
+        covering = values >= COVERED
+        found, found_values = eligible_rows[covering], values[covering]
+        best = found[np.argsort(-found_values, kind="stable")[:CANDIDATES_PER_AREA]]
+        rows += [int(r) for r in best]
     seen: set[int] = set()
     return [r for r in rows if not (r in seen or seen.add(r))]
 
@@ -69,19 +74,22 @@ def propose_team(
     index: Index,
     size: int | None = None,
     language: str | None = None,
+    prepared: Prepared | None = None,
 ) -> Team:
     """Up to `size` (default: the need's team size) distinct eligible volunteers. The
-    notes are written in `language` ("fr"/"en", the reader's); default: the need's."""
+    notes are written in `language` ("fr"/"en", the reader's); default: the need's.
+    `prepared`: the ranking's `prepare(need, index)`, not computed twice."""
     size = need.team_size if size is None else size
     profile = profile_of(need)
     lang = reader_language(profile.language, language)
     # The areas worth a member: the need's strongest ones, one more than the team size.
     areas = [a for a in profile.main_areas(TEAM_AREA_WEIGHT) if a in index.area_column]
     areas = areas[: size + 1]
-    rows = _candidates(need, ranked, index, areas)
+    prepared = prepared or prepare(need, index)
+    rows = _candidates(ranked, index, areas, prepared.rows)
     if not rows:
         return Team([], [], areas, None, _notes(areas, None, None, lang))
-    base = scores(need, index, np.array(rows, dtype=np.int64))
+    base = scores(need, index, np.array(rows, dtype=np.int64), prepared.lexical)
     value = _effective_values(index, rows, areas)
     reached = dict.fromkeys(areas, 0.0)
     chosen: list[int] = []

@@ -1,0 +1,287 @@
+"""The index of published missions, for "missions for me": built by the worker, read from
+disk by every web process.
+
+Ranking the published missions for one volunteer used to profile each mission's text on
+every page (10,000 missions: about five seconds). The worker profiles them once
+(``engine.needs.build_need_index``) and writes the result, with what the page filters on
+(the campuses each mission is offered to, the date applications close), to
+``MATCHING_INDEX_DIR/missions.pickle``: written aside, then renamed, so a reader never sees
+half a file. A web process keeps the index it loaded while the file stays the same (one
+``stat`` per page, no query) and reloads it when the worker replaced it.
+
+A change to a mission, its skills, domains or campuses, or to the skills' and domains'
+names (signals, ``soscience.matching.signals``) marks the index dirty once committed and
+queues ``matching_missions_refresh``. A refresh reads every published mission again (a few
+queries whatever their number) but profiles only those whose text changed: the others keep
+their profile (same need, same engine). When nothing the page reads changed, the file is
+left as it is and no web process reloads.
+
+The page never shows what the index got wrong meanwhile (see ``for_me``): the missions
+published since the build are read and ranked live, and every mission shown is checked
+live (still published, still offered to this volunteer, still taking applications).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle  # nosec B403  # only reads the index file our own worker wrote (see _read)
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from soscience.matching.adapters import mission_to_need, with_need_relations
+from soscience.matching.engine.needs import NeedIndex, build_need_index, engine_fingerprint
+from soscience.matching.models import MatchingIndexState
+from soscience.missions.models import Mission
+
+logger = logging.getLogger(__name__)
+
+FILE_NAME = "missions.pickle"
+STATE = MatchingIndexState.MISSIONS
+REFRESH_DELAY = dt.timedelta(seconds=5)  # changes closer together: one refresh
+# A mission whose publication was saved up to this long before a build started may have
+# been committed after the build read the database: the page reads such missions live.
+FRESH_MARGIN = dt.timedelta(minutes=2)
+_EPOCH = dt.date(2000, 1, 1)
+NEVER = np.iinfo(np.int32).max  # applications never close
+
+
+def day(date: dt.date) -> int:
+    return (date - _EPOCH).days
+
+
+@dataclass
+class MissionIndex:
+    """The published missions as the engine reads them, one row each (``needs``), and what
+    the page filters them on."""
+
+    needs: NeedIndex
+    built_at: dt.datetime  # when the build started reading the database
+    published_at: list[dt.datetime | None]  # per row: which publication the row is
+    everywhere: np.ndarray  # bool per row: no campus chosen, offered to every campus
+    campuses: dict[int, np.ndarray]  # campus id -> the rows offered to it (besides)
+    closes: np.ndarray  # int32 per row: the day applications close (NEVER)
+    content: bytes  # digest of all the above but built_at: "did anything change?"
+
+    def __len__(self) -> int:
+        return len(self.needs)
+
+    def mission_ids(self) -> list[int]:
+        return [int(n.id) for n in self.needs.needs]
+
+    def offered(self, campus_id: int | None, invited: Iterable[int], today: dt.date) -> np.ndarray:
+        """Rows offered to a volunteer of ``campus_id`` invited to ``invited`` (mission
+        ids), still taking applications ``today``: ``missions_offered``' rule."""
+        mask = self.everywhere.copy()
+        if campus_id is not None and campus_id in self.campuses:
+            mask[self.campuses[campus_id]] = True
+        for mission_id in invited:
+            row = self.needs.position.get(str(mission_id))
+            if row is not None:
+                mask[row] = True
+        return mask & (self.closes >= day(today))
+
+    def recent(self) -> list[tuple[int, dt.datetime]]:
+        """(mission id, published at) of the rows published within FRESH_MARGIN of the
+        build: the page's live read of new publications leaves these out."""
+        since = self.built_at - FRESH_MARGIN
+        return [
+            (int(need.id), published)
+            for need, published in zip(self.needs.needs, self.published_at, strict=True)
+            if published is not None and published >= since
+        ]
+
+
+# Building.
+
+
+def _published() -> list[Mission]:
+    """Every published mission with what the index keeps of it (four queries)."""
+    return list(
+        with_need_relations(Mission.objects.published()).prefetch_related("campuses").order_by("pk")
+    )
+
+
+def _content(needs: NeedIndex, published: list, campuses: list, closes: list) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(needs.fingerprint.encode())
+    for part in (needs.digests, published, campuses, closes):
+        digest.update(repr(part).encode())
+    return digest.digest()
+
+
+def missions_index_build(previous: MissionIndex | None = None) -> MissionIndex:
+    """The index of the published missions (reads only), taking the profiles of unchanged
+    missions from ``previous``."""
+    started = timezone.now()
+    missions = _published()
+    needs = build_need_index(
+        (mission_to_need(m) for m in missions), previous.needs if previous else None
+    )
+    offered_to = [tuple(sorted(c.pk for c in m.campuses.all())) for m in missions]
+    rows_of: dict[int, list[int]] = {}
+    for row, campus_ids in enumerate(offered_to):
+        for campus_id in campus_ids:
+            rows_of.setdefault(campus_id, []).append(row)
+    closes = [day(m.applications_close_on) if m.applications_close_on else NEVER for m in missions]
+    published = [m.published_at for m in missions]
+    return MissionIndex(
+        needs=needs,
+        built_at=started,
+        published_at=published,
+        everywhere=np.array([not ids for ids in offered_to], dtype=bool),
+        campuses={c: np.array(rows, dtype=np.int64) for c, rows in rows_of.items()},
+        closes=np.array(closes, dtype=np.int32),
+        content=_content(needs, published, offered_to, closes),
+    )
+
+
+# The file.
+
+_lock = threading.Lock()
+# (inode, mtime, size) of the file this process read, and what it held (None: unreadable).
+_held: tuple[tuple[int, int, int], MissionIndex | None] | None = None
+
+
+def _path() -> Path:
+    return Path(settings.MATCHING_INDEX_DIR) / FILE_NAME
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _read() -> tuple[tuple[int, int, int], MissionIndex | None]:
+    try:
+        with _path().open("rb") as source:
+            identity = _identity(os.fstat(source.fileno()))
+            try:
+                # Our own worker wrote this file, in a directory only the platform writes to.
+                index = pickle.load(source)  # noqa: S301  # nosec B301  # our worker's file
+            except Exception:  # a damaged file, whatever the damage: rebuilt
+                logger.warning("The missions index could not be read; it will be rebuilt.")
+                return identity, None
+    except OSError:
+        return (0, 0, 0), None
+    if not isinstance(index, MissionIndex) or index.needs.fingerprint != engine_fingerprint():
+        return identity, None  # another engine's: its profiles may differ from this one's
+    return identity, index
+
+
+def missions_index_current() -> MissionIndex | None:
+    """The index on disk, loaded once per process and file; None when there is none, or
+    it cannot be read, or another version of the engine made it."""
+    global _held
+    try:
+        identity = _identity(_path().stat())
+    except OSError:
+        return None
+    held = _held
+    if held is not None and held[0] == identity:
+        return held[1]
+    with _lock:
+        if _held is None or _held[0] != identity:
+            _held = _read()
+        return _held[1]
+
+
+def _write_aside(index: MissionIndex) -> Path:
+    directory = _path().parent
+    directory.mkdir(parents=True, exist_ok=True)
+    aside = directory / f".{FILE_NAME}.{uuid.uuid4().hex}.tmp"
+    with aside.open("wb") as out:
+        pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return aside
+
+
+# Refreshing.
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What a refresh did: ``skipped`` when the index was up to date; ``written`` when
+    the file changed (otherwise the published missions were as indexed)."""
+
+    version: int
+    missions: int
+    seconds: float = 0.0
+    skipped: bool = False
+    written: bool = False
+
+
+def missions_index_refresh(*, force: bool = False) -> Refreshed:
+    """Bring the index up to date if missions changed since the last build (or always,
+    ``force``). The database is read outside any transaction; the state row is locked
+    only to record the result, and the file replaced under that lock, so an older build
+    finishing last cannot replace a newer one."""
+    state = MatchingIndexState.load(STATE)
+    previous = missions_index_current()
+    if not force and previous is not None and not state.is_dirty:
+        return Refreshed(state.version, state.volunteers, skipped=True)
+    clock = time.perf_counter()
+    index = missions_index_build(previous)
+    changed = previous is None or previous.content != index.content
+    aside = _write_aside(index) if changed else None
+    seconds = time.perf_counter() - clock
+    with transaction.atomic():
+        state, _created = MatchingIndexState.objects.select_for_update().get_or_create(pk=STATE)
+        if state.built_at and state.built_at >= index.built_at and _path().is_file():
+            if aside is not None:  # a build that started after this one was recorded first
+                aside.unlink(missing_ok=True)
+            return Refreshed(state.version, state.volunteers, skipped=True)
+        if aside is not None:
+            aside.replace(_path())
+            state.version += 1
+        state.file, state.built_at, state.build_seconds = FILE_NAME, index.built_at, seconds
+        state.volunteers = len(index)
+        state.save()
+    logger.info("Missions index v%d: %d missions in %.1f s.", state.version, len(index), seconds)
+    return Refreshed(state.version, len(index), seconds, written=changed)
+
+
+_pending_until: dt.datetime | None = None  # when the refresh this process queued will run
+
+
+def _mark_dirty() -> None:
+    """Mark the index dirty and queue its refresh. With a backend that can defer, the
+    refresh runs REFRESH_DELAY later, and a change committed before then needs neither a
+    mark nor a task of its own: the queued refresh reads after it (a burst of changes,
+    or every page shown while there is no index yet, costs one refresh)."""
+    # Imported here: the task module imports this one.
+    from soscience.matching.tasks import matching_missions_refresh
+
+    global _pending_until
+    task = matching_missions_refresh
+    if task.get_backend().supports_defer:
+        now = timezone.now()
+        with _lock:
+            if _pending_until is not None and now < _pending_until:
+                return
+            _pending_until = now + REFRESH_DELAY
+        task = task.using(run_after=_pending_until)
+    now = timezone.now()
+    if not MatchingIndexState.objects.filter(pk=STATE).update(dirty_since=now):
+        MatchingIndexState.objects.get_or_create(pk=STATE, defaults={"dirty_since": now})
+    task.enqueue()
+
+
+def missions_changed() -> None:
+    """Published missions may have changed: once the change is committed (a rolled back
+    one changes nothing), mark the index dirty and queue its refresh. After the commit,
+    not within it: the user's transaction does not wait on the state row's lock."""
+    transaction.on_commit(_mark_dirty)
+
+
+def index_file_path() -> Path:
+    return _path()
