@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from soscience.cases.forms import CaseForm, LibraryFilterForm, ReuseForm
 from soscience.cases.templatetags.cases import licence_terms
 from soscience.core.access import is_coordinator, require_coordinator
 from soscience.core.errors import DomainError
+from soscience.core.page_cache import uncacheable, visitor_page
 from soscience.core.stored_files import download_response
 from soscience.missions.models import Mission
 from soscience.needs.access import need_for_user
@@ -31,14 +33,21 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 @login_not_required
 @require_GET
+@visitor_page("cases", "catalogue", params=("domain", "country", "page"), free_text=("q",))
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The library: published cases, searchable, by domain and country."""
+    """The library: published cases, searchable, by domain and country. Visitors get it
+    from the page cache, searches excepted; the missions' organisations, countries and
+    domains are on it (group "catalogue")."""
     form = LibraryFilterForm(
         request.GET, domains=selectors.library_domains(), countries=selectors.library_countries()
     )
     form.is_valid()  # cleaned_data keeps the valid filters even if one is not
     page = selectors.library_page(form.cleaned_data, request.GET.get("page"))
-    return render(request, "cases/list.html", {"form": form, "page": page})
+    response = TemplateResponse(request, "cases/list.html", {"form": form, "page": page})
+    # Only the filters as the form writes them are kept (not a typo, not "?page=02").
+    if form.errors or request.GET.get("page", str(page.number)) != str(page.number):
+        uncacheable(response)
+    return response
 
 
 @login_not_required

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -14,6 +15,7 @@ from soscience.core.access import require_coordinator
 from soscience.core.errors import DomainError
 from soscience.core.forms import PlatformSettingsForm
 from soscience.core.models import PlatformSettings
+from soscience.core.page_cache import visitor_page
 from soscience.core.selectors import dashboard_for, home_figures
 from soscience.core.services import note_add as note_add_service
 from soscience.core.services import platform_settings_update
@@ -21,8 +23,11 @@ from soscience.core.services import platform_settings_update
 
 @login_not_required
 @require_GET
+@visitor_page("catalogue")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", home_figures())
+    """Visitors get it from the page cache: its figures and latest missions are the
+    catalogue's data (missions, verified organisations)."""
+    return TemplateResponse(request, "core/home.html", home_figures())
 
 
 @login_not_required

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from soscience.core.access import is_coordinator
 from soscience.core.errors import DomainError
+from soscience.core.page_cache import visitor_page
 from soscience.events import access, ics, selectors, tokens
 from soscience.events import services_registrations as services
 from soscience.events.forms import VisitorRegistrationForm
@@ -27,9 +29,11 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 @login_not_required
 @require_GET
+@visitor_page("events")
 def event_list(request: HttpRequest) -> HttpResponse:
-    """Published events to come, soonest first."""
-    return render(request, "events/list.html", {"events": selectors.upcoming_events()})
+    """Published events to come, soonest first. Visitors get it from the page cache (an
+    event that ends leaves it within the cache's TTL)."""
+    return TemplateResponse(request, "events/list.html", {"events": selectors.upcoming_events()})
 
 
 @login_not_required

@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from soscience.core.page_cache import uncacheable, visitor_page
 from soscience.missions.access import mission_public
 from soscience.missions.feeds import NewMissionsFeed, plain_excerpt
 from soscience.missions.selectors import (
@@ -62,31 +63,49 @@ def _wants_results_only(request: HttpRequest) -> bool:
 
 @login_not_required
 @require_GET
+@visitor_page(
+    "catalogue", params=("domain", "country", "skill", "campus", "remote", "page"),
+    free_text=("q",), htmx_targets=(RESULTS_TARGET,),
+)  # fmt: skip
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """Published missions with filters; the whole page, or only the results for htmx."""
+    """Published missions with filters; the whole page, or only the results for htmx.
+    Visitors get it from the page cache, searches excepted (see core.page_cache)."""
     form = CatalogueFilterForm(request.GET, options=catalogue_filters_options())
     form.is_valid()  # cleaned_data keeps the valid filters even if one is not
     page = catalogue_page(form.cleaned_data, request.GET.get("page"))
     template = "missions/catalogue.html"
     if _wants_results_only(request):
         template += f"#{RESULTS_TARGET}"
-    response = render(request, template, {"form": form, "page": page})
+    response = TemplateResponse(request, template, {"form": form, "page": page})
     # The same URL answers with a page or a fragment: caches must tell them apart.
     patch_vary_headers(response, ("HX-Request",))
+    if not _as_offered(request, form, page):
+        uncacheable(response)
     return response
+
+
+def _as_offered(request: HttpRequest, form: CatalogueFilterForm, page: Any) -> bool:
+    """The filters as the page's own links and form write them. Only such pages are cached:
+    a typo in a bookmark, "?page=02" or "?remote=yes" is shown but not kept, so no one can
+    fill the cache with made-up addresses."""
+    if form.errors or request.GET.get("remote", "on") not in ("", "on"):
+        return False
+    return request.GET.get("page", str(page.number)) == str(page.number)
 
 
 @login_not_required
 @require_GET
+@visitor_page("catalogue", "teams")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A published mission as volunteers and visitors see it: no private data."""
+    """A published mission as volunteers and visitors see it: no private data. Visitors
+    get it from the page cache (the team's names are on it: group "teams")."""
     mission = mission_public(pk)
     context = {
         "mission": mission,
         "weeks": whole_weeks(mission),
         "description": plain_excerpt(mission.problem, words=30),
     }
-    return render(request, "missions/detail.html", context)
+    return TemplateResponse(request, "missions/detail.html", context)
 
 
 feed = login_not_required(NewMissionsFeed())
