@@ -208,10 +208,6 @@ def test_the_triage_queue_and_its_filters_read_needs_through_indexes(cast, triag
     assert_indexed(by_domain, "needs_need_domains", where='"needs_need_domains"."domain_id" =')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reads every need ever sent: fix in soscience/needs/forms.py (TriageFilterForm)",
-)
 def test_the_triage_country_choices_do_not_read_every_need(cast, triage_shape):
     # The filter offers the countries needs come from: read from the listed status (its
     # index), not from the whole table.

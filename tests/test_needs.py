@@ -441,6 +441,23 @@ def test_triage_filters(cast):
     assert [code for code, _name in countries] == ["", "PH", "SN"]  # only where needs are
 
 
+def test_triage_offers_the_countries_of_the_listed_needs_and_keeps_the_chosen_one(cast):
+    _aged(5, organisation=cast.organisation, title="Water in Senegal", country="SN")
+    _aged(3, organisation=cast.organisation, title="Scoped", status=Need.Status.SCOPING,
+          country="PH")  # fmt: skip
+    client = cast.client("coordinator")
+
+    def offered(**query: str) -> list[str]:
+        form = client.get(TRIAGE, query).context["filters"]
+        return [code for code, _name in form.fields["country"].choices if code]
+
+    assert offered() == ["SN"]  # waiting needs only (the default status)
+    assert offered(status="scoping") == ["PH"]
+    assert offered(status="all") == ["PH", "SN"]
+    # Chosen while looking at waiting needs, still offered (not refused) on another status.
+    assert "SN" in offered(status="scoping", country="SN")
+
+
 def test_triage_queue_is_paginated_with_a_fixed_number_of_queries(
     cast, django_assert_max_num_queries
 ):

@@ -217,8 +217,16 @@ class TriageFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only the countries needs come from: a short list beats the world's 250.
-        codes = Need.objects.order_by().values_list("country", flat=True).distinct()
+        # Only the countries the listed needs come from: a short list beats the world's 250,
+        # read from the chosen status (its index), not from every need ever sent. The country
+        # already chosen stays offered when the status changes, so it is not refused.
+        status = self.data.get("status") or Need.Status.SUBMITTED
+        needs = Need.objects.order_by()
+        if status != STATUS_ALL:
+            needs = needs.filter(status=status if status in Need.Status.values else "submitted")
+        codes = set(needs.values_list("country", flat=True).distinct())
+        if (chosen := self.data.get("country")) and chosen in countries:
+            codes.add(chosen)
         present = sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
         self.fields["country"].choices = [("", _("All countries")), *present]
 
