@@ -107,6 +107,9 @@ class Command(BaseCommand):
             on_write=self._progress if options["verbosity"] > 1 else None,
             say=self.stdout.write if verbose else lambda _text: None,
         )
+        from soscience.impact.freshness import figures_changed
+
+        figures_changed()  # rows written with COPY send no signal: cached figures are stale
         if verbose:
             self._report(report)
 
