@@ -420,6 +420,26 @@ def test_the_value_per_mission_can_keep_only_the_largest(world):
     assert not everything.more_missions
 
 
+def test_equal_hours_are_listed_by_name(cast, world):
+    """Ties in the value tables go by name, then by key, so the largest shown do not change
+    from one computation to the next."""
+    for title in ("Zèbre", "Abeille"):  # 6 validated hours each, as M7
+        mission = world.mission(title, world.cast.other_organisation, S.IN_PROGRESS, "SN",
+                                [], [world.home], at(2025, 6, 1))  # fmt: skip
+        HoursEntry.objects.create(
+            mission=mission, volunteer=world.v3, worked_on=dt.date(2025, 6, 2), hours=6,
+            description="Work", validated_by=cast.supervisor, validated_at=timezone.now(),
+        )  # fmt: skip
+    value = figures.volunteer_value(Filters(), top=5)
+    assert [r.label for r in value.by_mission] == ["M1", "M3", "M2", "Abeille", "M7"]
+    assert value.more_missions  # Zèbre, the sixth
+    # Soleil Mangue: M3 8 + 6 + 6 = 20 hours; by campus: lyon (v3) 2.5 + 12.
+    assert [(r.label, r.hours) for r in value.by_organisation] == [
+        ("Eau Claire Thiès", Decimal("28.00")), ("Soleil Mangue", Decimal("20.00")),
+    ]  # fmt: skip
+    assert values(value.by_campus)["INSA Lyon"] == (Decimal("14.50"), Decimal("290.00"))
+
+
 def test_the_dashboard_lists_the_twenty_largest_missions_and_says_so(cast, world):
     _more_missions(world, 20)  # 24 missions with validated hours
     html = cast.client("coordinator").get(DASHBOARD).content.decode()

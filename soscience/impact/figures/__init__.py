@@ -25,16 +25,20 @@ from __future__ import annotations
 
 from soscience.impact.figures.missions import (
     closed_per_year,
+    country_tallies,
+    counts,
     launched_per_year,
     missions_by_campus,
     missions_by_country,
     missions_by_domain,
     missions_by_status,
     organisations_served,
+    status_tallies,
 )
 from soscience.impact.figures.people import (
     hourly_rate,
     hours,
+    total_of,
     validated_hours,
     volunteer_value,
     volunteers,
@@ -96,20 +100,24 @@ __all__ = [
 
 def dashboard(filters: Filters, top: int | None = None) -> Dashboard:
     """Every figure of the coordinators' dashboard; ``top``: only the largest missions and
-    organisations in the value of volunteering (all of them without it: the report)."""
+    organisations in the value of volunteering (all of them without it: the report).
+    Status, years and countries come from one read of the missions, the total of the hours
+    from the value per year."""
     rate = hourly_rate()
+    groups = counts(filters)
+    value = volunteer_value(filters, rate, top)
     return Dashboard(
         filters=filters,
-        by_status=missions_by_status(filters),
-        launched_per_year=launched_per_year(filters),
-        closed_per_year=closed_per_year(filters),
+        by_status=status_tallies(groups),
+        launched_per_year=launched_per_year(filters, groups),
+        closed_per_year=closed_per_year(filters, groups),
         by_domain=missions_by_domain(filters),
-        by_country=missions_by_country(filters),
+        by_country=country_tallies(groups),
         by_campus=missions_by_campus(filters),
         organisations_served=organisations_served(filters),
         volunteers=volunteers(filters),
-        hours=hours(filters, rate),
-        value=volunteer_value(filters, rate, top),
+        hours=total_of(value),
+        value=value,
         satisfaction=satisfaction(filters),
         lead_times=lead_times(filters),
     )

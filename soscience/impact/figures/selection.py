@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, Q, QuerySet
+from django.db.models import DecimalField, Model, Q, QuerySet
 from django.utils import timezone
 
 from soscience.impact.figures.types import Filters
@@ -25,6 +25,11 @@ SERVED_STATUSES = (
 LAUNCHED_STATUSES = (Mission.Status.OPEN, *SERVED_STATUSES)
 
 
+def value_of(hours: Decimal, rate: Decimal) -> Decimal:
+    """What ``hours`` are worth at ``rate``, in cents rounded half up."""
+    return (hours * rate).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
 # --- the filtered sets -------------------------------------------------------------------
 
 
@@ -32,6 +37,20 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     """The first instant of ``year`` and of the next one, in the site's time zone."""
     zone = timezone.get_current_timezone()
     return dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def active_in(year: int, prefix: str = "") -> Q:
+    """Missions active during ``year``: published before its end, and neither closed nor
+    cancelled before its start (``prefix``: the path to the mission, e.g. ``"mission__"``)."""
+    start, end = year_bounds(year)
+    return (
+        Q(**{f"{prefix}published_at__lt": end})
+        & (Q(**{f"{prefix}closed_at__isnull": True}) | Q(**{f"{prefix}closed_at__gte": start}))
+        & (
+            Q(**{f"{prefix}cancelled_at__isnull": True})
+            | Q(**{f"{prefix}cancelled_at__gte": start})
+        )
+    )
 
 
 def missions(filters: Filters, *, by_campus: bool = True) -> QuerySet[Mission]:
@@ -47,11 +66,24 @@ def missions(filters: Filters, *, by_campus: bool = True) -> QuerySet[Mission]:
         qs = qs.filter(pk__in=Mission.campuses.through.objects.filter(
             campus__slug=filters.campus).values("mission_id"))  # fmt: skip
     if filters.year:
-        start, end = year_bounds(filters.year)
-        qs = qs.filter(published_at__lt=end)
-        qs = qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
-        qs = qs.filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=start))
+        qs = qs.filter(active_in(filters.year))
     return qs
+
+
+def keeps_every_mission(filters: Filters, *, by_campus: bool = True) -> bool:
+    """Whether :func:`missions` would keep every mission (no filter on missions)."""
+    return not (filters.country or filters.domain or filters.year or (filters.campus and by_campus))
+
+
+def of_missions[M: Model](
+    qs: QuerySet[M], filters: Filters, *, by_campus: bool = True, path: str = "mission"
+) -> QuerySet[M]:
+    """``qs`` (rows pointing to a mission through ``path``) kept to the missions the filters
+    keep. Without a filter on missions nothing is added: ``IN (SELECT id FROM missions)``
+    would cost a read of every mission for nothing (0.1 to 0.5 s at the national size)."""
+    if keeps_every_mission(filters, by_campus=by_campus):
+        return qs
+    return qs.filter(**{f"{path}__in": missions(filters, by_campus=by_campus)})
 
 
 def without_year(filters: Filters) -> Filters:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from soscience.applications.models import TeamMember
 from soscience.closing.models import OrganisationSurvey
-from soscience.impact.figures.selection import missions, without_year, year_bounds
+from soscience.impact.figures.selection import missions, of_missions, without_year, year_bounds
 from soscience.impact.figures.types import Filters, LeadTimes, Satisfaction, Tally
 
 # --- surveys and lead times --------------------------------------------------------------
@@ -18,7 +18,7 @@ from soscience.impact.figures.types import Filters, LeadTimes, Satisfaction, Tal
 
 def surveys(filters: Filters) -> QuerySet[OrganisationSurvey]:
     """Organisations' closing surveys the filters keep (year: of the answer)."""
-    qs = OrganisationSurvey.objects.filter(mission__in=missions(without_year(filters)))
+    qs = of_missions(OrganisationSurvey.objects.all(), without_year(filters))
     if filters.year:
         start, end = year_bounds(filters.year)
         qs = qs.filter(answered_at__gte=start, answered_at__lt=end)
@@ -68,24 +68,31 @@ def _days(duration: dt.timedelta | None) -> Decimal | None:
 
 def lead_times(filters: Filters) -> LeadTimes:
     """Average days from the need's submission to the mission's publication, and from
-    publication to the first volunteer selected (one query)."""
-    qs = missions(without_year(filters)).filter(published_at__isnull=False)
+    publication to the first volunteer selected (two queries).
+
+    The first selection is one GROUP BY of the team members (the earliest joined per
+    mission), averaged around it: a subquery per mission (the earliest member of each)
+    cost 100,000 index reads at the national size."""
+    published = missions(without_year(filters)).filter(published_at__isnull=False)
     if filters.year:
         start, end = year_bounds(filters.year)
-        qs = qs.filter(published_at__gte=start, published_at__lt=end)
-    first_selected = (
-        TeamMember.objects.filter(mission=OuterRef("pk")).order_by("joined_at").values("joined_at")
+        published = published.filter(published_at__gte=start, published_at__lt=end)
+    to_publication = published.aggregate(
+        average=Avg(F("published_at") - F("need__submitted_at")),
+        missions=Count("pk", filter=Q(need__isnull=False)),
     )
-    qs = qs.annotate(first_selected=Subquery(first_selected[:1]))
-    totals = qs.aggregate(
-        to_publication=Avg(F("published_at") - F("need__submitted_at")),
-        to_publication_n=Count("pk", filter=Q(need__isnull=False)),
-        to_selection=Avg(F("first_selected") - F("published_at")),
-        to_selection_n=Count("pk", filter=Q(first_selected__isnull=False)),
+    first = (
+        TeamMember.objects.filter(mission__in=published)
+        .order_by()
+        .values("mission_id")
+        .annotate(first=Min("joined_at"), published=Min("mission__published_at"))
+    )
+    to_selection = first.aggregate(
+        average=Avg(F("first") - F("published")), missions=Count("mission_id")
     )
     return LeadTimes(
-        need_to_publication=_days(totals["to_publication"]),
-        need_to_publication_missions=totals["to_publication_n"],
-        publication_to_selection=_days(totals["to_selection"]),
-        publication_to_selection_missions=totals["to_selection_n"],
+        need_to_publication=_days(to_publication["average"]),
+        need_to_publication_missions=to_publication["missions"],
+        publication_to_selection=_days(to_selection["average"]),
+        publication_to_selection_missions=to_selection["missions"],
     )
