@@ -450,6 +450,31 @@ def test_the_dashboard_lists_the_twenty_largest_missions_and_says_so(cast, world
     assert "Only the 20 organisations" not in html  # two organisations: all shown
 
 
+def test_the_dashboard_draws_the_twenty_largest_campuses_and_says_so(cast, world):
+    """300 campuses drawn and listed made the national dashboard 216 KB of HTML."""
+    for i in range(21):  # 23 campuses: home, lyon and these, each with one mission
+        campus = CampusFactory(slug=f"c{i:02d}", name=f"Campus {i:02d}")
+        mission = world.mission(f"Far {i}", world.cast.organisation, S.IN_PROGRESS, "SN",
+                                [], [campus], at(2025, 6, 1))  # fmt: skip
+        volunteer = UserFactory(full_name=f"W{i}", roles=[Role.VOLUNTEER])
+        VolunteerProfile.objects.create(user=volunteer, campus=campus, languages=["fr"])
+        world.select(mission, volunteer, 1)
+        HoursEntry.objects.create(
+            mission=mission, volunteer=volunteer, worked_on=dt.date(2025, 6, 2), hours=1,
+            description="Work", validated_by=cast.supervisor, validated_at=timezone.now(),
+        )  # fmt: skip
+    html = cast.client("coordinator").get(DASHBOARD).content.decode()
+    chart = html.split('id="chart-campus-heading"')[1].split("</section>")[0]
+    assert chart.count('<th scope="row">') == 20
+    assert '<th scope="row">École Centrale</th><td class="number">5</td>' in chart  # largest
+    assert "3 more campuses, with fewer missions, are left out" in chart
+    per_campus = html.split("<caption>Per campus</caption>")[1].split("</table>")[0]
+    assert per_campus.count('<th scope="row">') == 20
+    assert '<th scope="row">École Centrale</th><td class="number">25.50</td>' in per_campus
+    assert "Only the 20 campuses with the most validated hours are shown" in html
+    assert "more countries" not in html  # three countries: all drawn
+
+
 def test_the_dashboard_says_when_its_figures_were_computed(cast, world):
     html = cast.client("coordinator").get(DASHBOARD).content.decode()
     assert re.search(r'<time datetime="[^"]+">Figures as of \d\d:\d\d\.</time>', html)

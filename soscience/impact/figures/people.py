@@ -120,8 +120,9 @@ def volunteer_value(
     of the validated hours: no row is joined before it is added up, except to missions
     and organisations for the labels).
 
-    ``top`` keeps only the largest missions and organisations (a national platform has tens
-    of thousands: the page shows the top, the hours export has them all)."""
+    ``top`` keeps only the largest missions, organisations and campuses (a national platform
+    has tens of thousands of missions and hundreds of campuses: the page shows the top, the
+    hours export has them all)."""
     rate = hourly_rate() if rate is None else rate
     limit = None if top is None else top + 1  # one more tells whether some were left out
     qs = validated_hours(filters)
@@ -136,10 +137,11 @@ def volunteer_value(
         rate=rate,
         by_mission=by_mission[:top],
         by_organisation=by_organisation[:top],
-        by_campus=by_campus,
+        by_campus=by_campus[:top],
         by_year=_per_year(qs, rate),
         more_missions=top is not None and len(by_mission) > top,
         more_organisations=top is not None and len(by_organisation) > top,
+        more_campuses=top is not None and len(by_campus) > top,
     )
 
 

@@ -70,6 +70,7 @@ class VolunteerValue:
     # Asked for the top only (the dashboard): were smaller missions / organisations left out?
     more_missions: bool = False
     more_organisations: bool = False
+    more_campuses: bool = False
 
 
 @dataclass(frozen=True)
