@@ -15,6 +15,7 @@ import pickle
 import re
 
 import pytest
+import time_machine
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache, caches
@@ -32,6 +33,7 @@ from django.utils import timezone
 from soscience.applications.models import Application, TeamMember
 from soscience.cases.models import Case
 from soscience.closing.models import OrganisationSurvey
+from soscience.core import page_cache
 from soscience.core.models import Domain
 from soscience.core.page_cache import visitor_page
 from soscience.events.models import Event, Registration
@@ -169,6 +171,36 @@ def test_with_the_database_cache_of_production_a_page_costs_one_query(world):
     assert "Filtre à sable" in text(response)
     assert len(queries) == 1, queries  # the page and its group's version, read together
     assert "page_cache_test" in queries[0]
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "page_cache_test",
+        }
+    }
+)
+def test_a_page_another_server_stored_after_a_change_is_read_not_rendered(world):
+    call_command("createcachetable", verbosity=0)
+    caches["default"].clear()
+    warm(CATALOGUE)  # this server keeps a copy of the page
+    kept = dict(page_cache._local._entries)
+    world.title = "Filtre à sable lent"
+    world.save()
+    page_cache._local.clear()  # as another server, which renders and stores the new page
+    warm(CATALOGUE)
+    page_cache._local._entries.update(kept)  # back to this server and its old copy
+    response, queries = get(Client(), CATALOGUE)
+    assert "Filtre à sable lent" in text(response)
+    assert len(queries) == 2, queries  # the versions, then the other server's page
+
+
+def test_a_page_is_rendered_again_after_five_minutes(world):
+    warm(CATALOGUE)
+    cached(CATALOGUE)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=301)):
+        fresh(CATALOGUE)
 
 
 def test_searches_and_unknown_parameters_are_not_cached(world):

@@ -39,8 +39,13 @@ stored: no visitor's token or nonce is ever kept in the cache. The placeholders 
 from ``SECRET_KEY``, so text written by users (a mission's description) cannot contain them
 and have a visitor's token copied into a link.
 
-One cache read per hit (the versions and the page together); nothing else touches the
-database unless the visitor sends a session cookie (then the session, as on every page).
+One cache read per hit; nothing else touches the database unless the visitor sends a
+session cookie (then the session, as on every page). Each process also keeps the pages it
+served last (``SOSCIENCE_PAGE_CACHE_LOCAL_ENTRIES``, 200 by default, about 10 MB): when it
+holds the page asked for, the read fetches only the groups' versions (a few bytes instead of
+the page's 50 KB, which the database cache would otherwise send, and decode, every time) and
+the kept copy is served if it was stored at those versions, so a change shows as soon as
+with the shared cache alone. Otherwise the read fetches the versions and the page together.
 This module imports no model, so any service may import :func:`pages_changed`.
 """
 
@@ -49,6 +54,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -67,7 +75,9 @@ from django_htmx.middleware import HtmxDetails
 
 GROUPS = ("catalogue", "teams", "events", "cases")
 DEFAULT_SECONDS = 300
+DEFAULT_LOCAL_ENTRIES = 200
 KEY_PREFIX = "page"
+FORMAT = 2  # of Entry: raised when it changes, so entries of an older release are not read
 SAFE_METHODS = ("GET", "HEAD")
 # Headers the view sets that are not part of the page (the middleware adds its own after).
 UNSTORED_HEADERS = frozenset({"content-length", "set-cookie"})
@@ -170,6 +180,37 @@ class Entry:
     versions: tuple[str, ...]  # of the page's groups, read before it was rendered
     headers: tuple[tuple[str, str], ...]  # those the view set: Content-Type, Vary...
     body: bytes  # with the placeholders
+    expires: float  # time.time() after which it is not served, here as in the shared cache
+
+
+class _Local:
+    """The last pages this process served, by key (least recently used dropped first)."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._lock = threading.Lock()  # threaded servers share the process's pages
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        size = getattr(settings, "SOSCIENCE_PAGE_CACHE_LOCAL_ENTRIES", DEFAULT_LOCAL_ENTRIES)
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_local = _Local()
 
 
 def uncacheable(response: HttpResponse) -> HttpResponse:
@@ -213,7 +254,7 @@ def _key(request: HttpRequest, groups: Collection[str], query: str, htmx: str) -
     language = translation.get_language() or settings.LANGUAGE_CODE
     parts = (request.scheme, request.get_host(), request.path, query, language, htmx)
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
-    return f"{KEY_PREFIX}:{'+'.join(groups)}:{digest}"
+    return f"{KEY_PREFIX}:{'+'.join(groups)}:{FORMAT}:{digest}"
 
 
 def _for_visitor(request: HttpRequest) -> bool:
@@ -276,9 +317,37 @@ def _store_and_serve(
             for name, value in response.headers.items()
             if name.lower() not in UNSTORED_HEADERS
         )
-        _cache().set(key, Entry(versions, headers, response.content), _seconds())
+        seconds = _seconds()
+        entry = Entry(versions, headers, response.content, time.time() + seconds)
+        _cache().set(key, entry, seconds)
+        _local.put(key, entry)
     response.content = _fill(request, response.content)
     return response
+
+
+def _lookup(key: str, groups: Collection[str]) -> tuple[Entry | None, tuple[str, ...]]:
+    """The page stored under ``key`` if it is current, and the groups' versions: one read
+    of the shared cache, without the page when this process holds a copy of it."""
+    keys = [version_key(group) for group in groups]
+    kept = _local.get(key)
+    found = _cache().get_many(keys if kept is not None else [*keys, key])
+    versions = _versions(found, groups)
+    if kept is not None and _current(kept, versions):
+        return kept, versions
+    # This process's copy is older than the data: another may have stored a newer page.
+    entry = found.get(key) if kept is None else _cache().get(key)
+    if not (isinstance(entry, Entry) and _current(entry, versions)):
+        return None, versions
+    _local.put(key, entry)
+    return entry, versions
+
+
+def _current(entry: Entry, versions: tuple[str, ...]) -> bool:
+    # getattr: an entry pickled by an older release may lack a field (the key's FORMAT is
+    # raised when Entry changes; this keeps a forgotten raise from breaking pages).
+    return (
+        getattr(entry, "versions", None) == versions and getattr(entry, "expires", 0) > time.time()
+    )
 
 
 def visitor_page(
@@ -306,10 +375,8 @@ def visitor_page(
             ):
                 return view(request, *args, **kwargs)
             key = _key(request, groups, query, htmx)  # type: ignore[arg-type]
-            found = _cache().get_many([*(version_key(g) for g in groups), key])
-            versions = _versions(found, groups)
-            entry = found.get(key)
-            if isinstance(entry, Entry) and entry.versions == versions:
+            entry, versions = _lookup(key, groups)
+            if entry is not None:
                 return _served(request, entry)
             response = view(request, *args, **kwargs)
             if not _storable(response):
