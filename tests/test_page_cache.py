@@ -56,12 +56,19 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NONCE_ATTR = re.compile(r'nonce="([^"]+)"')
 
 
+def _clear() -> None:
+    # The caches outlive each test's data (flushed after it): start and end empty. The pages
+    # may have a cache of their own ("pages"), and each process keeps copies.
+    cache.clear()
+    page_cache._cache().clear()
+    page_cache._local.clear()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # The local memory cache outlives each test's data (flushed after it): start and end empty.
-    cache.clear()
+    _clear()
     yield
-    cache.clear()
+    _clear()
 
 
 @pytest.fixture
@@ -313,7 +320,7 @@ def test_the_cache_holds_neither_a_token_nor_a_nonce(world):
     # The local memory cache keeps its values pickled, under the prefixed keys.
     stored = [
         pickle.loads(value)  # noqa: S301  # the test's own cache
-        for key, value in cache._cache.items()
+        for key, value in page_cache._cache()._cache.items()
         if ":page:catalogue:" in key
     ]
     assert len(stored) == 1
