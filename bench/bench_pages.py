@@ -8,8 +8,9 @@ as the person who would open it: the whole server side (middleware, view, querie
 template) without a network or a WSGI server. After three warm-up requests, ``--requests``
 timed ones give the median and the 95th percentile; one more, under
 ``CaptureQueriesContext``, counts the queries. ``DEBUG`` is off, as in production. Pages
-marked "cold" are measured with the cache emptied before each request (the impact figures
-just after a change to the data); the others with the cache as it fills in use.
+marked "cold" or "built" are measured with the cache emptied before each request (the impact
+figures just after a change to the data; a visitor's page built rather than served from the
+page cache); the others with the cache as it fills in use.
 
 ``--compare small.json`` prints the other run's figures beside these and the ratio of the
 medians: the cost of a page must not grow with the size of the tables.
@@ -89,11 +90,16 @@ def pages() -> list[Page]:
     catalogue = reverse("missions:catalogue")
     return [
         Page("home", None, reverse("core:home")),
+        Page("home, built", None, reverse("core:home"), cold=True),
         Page("catalogue", None, catalogue),
+        Page("catalogue, built", None, catalogue, cold=True),
         Page("catalogue, filters", None, f"{catalogue}?domain=water&remote=on"),
+        Page("catalogue, filters, built", None, f"{catalogue}?domain=water&remote=on", cold=True),
         Page("catalogue, search", None, f"{catalogue}?q=eau"),
         Page("catalogue, page 5", None, f"{catalogue}?page=5"),
+        Page("catalogue, signed in", VOLUNTEER, catalogue),
         Page("mission page", None, reverse("missions:detail", args=[newest])),
+        Page("mission page, built", None, reverse("missions:detail", args=[newest]), cold=True),
         Page("volunteer dashboard", VOLUNTEER, reverse("core:dashboard")),
         Page("missions for me", VOLUNTEER, reverse("matching:for_me")),
         Page("triage queue", COORDINATOR, reverse("needs:triage")),
@@ -201,14 +207,14 @@ def print_table(label: str, results: list[Result], other: dict | None) -> None:
     from django.db import connection
 
     print(f"Pages: server time and queries ({label}, {connection.vendor}, {platform.node()})")
-    head = f"{'page':<24}{'status':>7}{'queries':>9}{'median ms':>11}{'p95 ms':>9}{'KB':>7}"
+    head = f"{'page':<27}{'status':>7}{'queries':>9}{'median ms':>11}{'p95 ms':>9}{'KB':>7}"
     if other:
         head += f"{other['label'] + ' p95':>13}{'ratio':>7}"
     print(head)
     before = {r["name"]: r for r in other["results"]} if other else {}
     for r in results:
         line = (
-            f"{r.name:<24}{r.status:>7}{r.queries:>8}{mark(r.queries, TARGET_QUERIES):1}"
+            f"{r.name:<27}{r.status:>7}{r.queries:>8}{mark(r.queries, TARGET_QUERIES):1}"
             f"{r.median_ms:>11.1f}{r.p95_ms:>8.1f}{mark(r.p95_ms, TARGET_MS):1}{r.kilobytes:>7.1f}"
         )
         if (small := before.get(r.name)) is not None:
