@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from soscience.accounts.models import User
@@ -35,8 +35,9 @@ from soscience.matching.missions_index import (
     FRESH_MARGIN,
     MissionIndex,
     missions_changed,
-    missions_index_current,
+    missions_index_load,
 )
+from soscience.matching.models import MatchingIndexState
 from soscience.missions.models import Mission
 from soscience.volunteers.models import VolunteerProfile, VolunteerSkill
 
@@ -85,9 +86,13 @@ def missions_offered(user: User, profile: VolunteerProfile) -> QuerySet[Mission]
 
 
 def _profile(user: User) -> VolunteerProfile | None:
-    """The volunteer's profile with what the engine reads (four queries)."""
+    """The volunteer's profile with what the engine reads (four queries), and the file of
+    the missions index as ``missions_index`` (riding on the profile's query: the page
+    reads the state row without a query of its own)."""
+    index_file = MatchingIndexState.objects.filter(pk=MatchingIndexState.MISSIONS)
     return (
         VolunteerProfile.objects.filter(user=user)
+        .annotate(missions_index=Subquery(index_file.values("file")[:1]))
         .select_related("user", "campus")
         .prefetch_related(
             Prefetch("skills", VolunteerSkill.objects.select_related("skill")),
@@ -106,7 +111,7 @@ def missions_for(user: User, language: str, *, tags: bool = True) -> ForMe:
     if profile is None or not profile.is_matchable:
         return ForMe(profile=profile)
     volunteer = profile_to_volunteer(profile)
-    index = missions_index_current()
+    index = missions_index_load(profile.missions_index or "")  # type: ignore[attr-defined]
     if index is None:
         missions_changed()  # the worker builds one
         return _ranked_live(user, profile, volunteer, language)

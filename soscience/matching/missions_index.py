@@ -3,18 +3,17 @@ disk by every web process.
 
 Ranking the published missions for one volunteer used to profile each mission's text on
 every page (10,000 missions: about five seconds). The worker profiles them once
-(``engine.needs.build_need_index``) and writes the result, with what the page filters on
-(the campuses each mission is offered to, the date applications close), to
-``MATCHING_INDEX_DIR/missions.pickle``: written aside, then renamed, so a reader never sees
-half a file. A web process keeps the index it loaded while the file stays the same (one
-``stat`` per page, no query) and reloads it when the worker replaced it.
+(``engine.needs.build_need_index``) and pickles the result, with what the page filters on
+(the campuses each mission is offered to, the date applications close), under
+``MATCHING_INDEX_DIR`` with a new file name, recorded in the ``MatchingIndexState`` row
+``MISSIONS``. A web process keeps the index it loaded while the row names the same file.
 
 A change to a mission, its skills, domains or campuses, or to the skills' and domains'
-names (signals, ``soscience.matching.signals``) marks the index dirty once committed and
-queues ``matching_missions_refresh``. A refresh reads every published mission again (a few
+names (``soscience.matching.signals``) marks the index dirty once committed and queues
+``matching_missions_refresh``. A refresh reads every published mission again (a few
 queries whatever their number) but profiles only those whose text changed: the others keep
-their profile (same need, same engine). When nothing the page reads changed, the file is
-left as it is and no web process reloads.
+their profile (same need, same engine). When nothing the page reads changed, no file is
+written and no web process reloads.
 
 The page never shows what the index got wrong meanwhile (see ``for_me``): the missions
 published since the build are read and ranked live, and every mission shown is checked
@@ -26,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import pickle  # nosec B403  # only reads the index file our own worker wrote (see _read)
 import threading
 import time
@@ -47,7 +45,7 @@ from soscience.missions.models import Mission
 
 logger = logging.getLogger(__name__)
 
-FILE_NAME = "missions.pickle"
+FILE_PREFIX = "missions-"
 STATE = MatchingIndexState.MISSIONS
 REFRESH_DELAY = dt.timedelta(seconds=5)  # changes closer together: one refresh
 # A mission whose publication was saved up to this long before a build started may have
@@ -150,59 +148,67 @@ def missions_index_build(previous: MissionIndex | None = None) -> MissionIndex:
 # The file.
 
 _lock = threading.Lock()
-# (inode, mtime, size) of the file this process read, and what it held (None: unreadable).
-_held: tuple[tuple[int, int, int], MissionIndex | None] | None = None
+# The file this process read and what it held (None: unreadable); one entry, the latest.
+_held: tuple[str, MissionIndex | None] | None = None
 
 
-def _path() -> Path:
-    return Path(settings.MATCHING_INDEX_DIR) / FILE_NAME
+def _directory() -> Path:
+    return Path(settings.MATCHING_INDEX_DIR)
 
 
-def _identity(stat: os.stat_result) -> tuple[int, int, int]:
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+def _write(index: MissionIndex) -> str:
+    """Pickle ``index`` under a new name (written aside, then renamed: a reader never sees
+    half a file)."""
+    directory = _directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{FILE_PREFIX}{uuid.uuid4().hex}.pickle"
+    aside = directory / f".{name}.tmp"
+    with aside.open("wb") as out:
+        pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+    aside.replace(directory / name)
+    return name
 
 
-def _read() -> tuple[tuple[int, int, int], MissionIndex | None]:
+def _read(name: str) -> MissionIndex | None:
     try:
-        with _path().open("rb") as source:
-            identity = _identity(os.fstat(source.fileno()))
-            try:
-                # Our own worker wrote this file, in a directory only the platform writes to.
-                index = pickle.load(source)  # noqa: S301  # nosec B301  # our worker's file
-            except Exception:  # a damaged file, whatever the damage: rebuilt
-                logger.warning("The missions index could not be read; it will be rebuilt.")
-                return identity, None
-    except OSError:
-        return (0, 0, 0), None
+        with (_directory() / name).open("rb") as source:
+            # Our own worker wrote this file, in a directory only the platform writes to.
+            index = pickle.load(source)  # noqa: S301  # nosec B301  # our worker's file
+    except Exception:  # missing or damaged, whatever the damage: rebuilt
+        logger.warning("Missions index %s could not be read; it will be rebuilt.", name)
+        return None
     if not isinstance(index, MissionIndex) or index.needs.fingerprint != engine_fingerprint():
-        return identity, None  # another engine's: its profiles may differ from this one's
-    return identity, index
+        return None  # another engine's: its profiles may differ from this one's
+    return index
 
 
-def missions_index_current() -> MissionIndex | None:
-    """The index on disk, loaded once per process and file; None when there is none, or
-    it cannot be read, or another version of the engine made it."""
+def missions_index_load(name: str) -> MissionIndex | None:
+    """The index in file ``name`` (the state row's ``file``), loaded once per process and
+    file; None when there is none, or it cannot be read, or another version of the engine
+    made it."""
     global _held
-    try:
-        identity = _identity(_path().stat())
-    except OSError:
+    if not name:
         return None
     held = _held
-    if held is not None and held[0] == identity:
+    if held is not None and held[0] == name:
         return held[1]
     with _lock:
-        if _held is None or _held[0] != identity:
-            _held = _read()
+        if _held is None or _held[0] != name:
+            _held = (name, _read(name))
         return _held[1]
 
 
-def _write_aside(index: MissionIndex) -> Path:
-    directory = _path().parent
-    directory.mkdir(parents=True, exist_ok=True)
-    aside = directory / f".{FILE_NAME}.{uuid.uuid4().hex}.tmp"
-    with aside.open("wb") as out:
-        pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
-    return aside
+def missions_index_current() -> MissionIndex | None:
+    """The index the state row names (one query)."""
+    return missions_index_load(MatchingIndexState.load(STATE).file)
+
+
+def _prune(keep: set[str]) -> None:
+    """Remove older index files; the previous one stays for readers that just read the
+    state row before the new build was recorded."""
+    for path in _directory().glob(f"{FILE_PREFIX}*.pickle"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 # Refreshing.
@@ -211,7 +217,7 @@ def _write_aside(index: MissionIndex) -> Path:
 @dataclass(frozen=True)
 class Refreshed:
     """What a refresh did: ``skipped`` when the index was up to date; ``written`` when
-    the file changed (otherwise the published missions were as indexed)."""
+    a new file was written (otherwise the published missions were as indexed)."""
 
     version: int
     missions: int
@@ -222,32 +228,38 @@ class Refreshed:
 
 def missions_index_refresh(*, force: bool = False) -> Refreshed:
     """Bring the index up to date if missions changed since the last build (or always,
-    ``force``). The database is read outside any transaction; the state row is locked
-    only to record the result, and the file replaced under that lock, so an older build
-    finishing last cannot replace a newer one."""
+    ``force``). The database is read outside any transaction (a long build holds no
+    lock); only the state row is locked, briefly, to record the result. When the missions
+    are as indexed, the file stays: web processes keep the index they hold."""
     state = MatchingIndexState.load(STATE)
-    previous = missions_index_current()
+    previous = missions_index_load(state.file)
     if not force and previous is not None and not state.is_dirty:
         return Refreshed(state.version, state.volunteers, skipped=True)
     clock = time.perf_counter()
     index = missions_index_build(previous)
-    changed = previous is None or previous.content != index.content
-    aside = _write_aside(index) if changed else None
+    unchanged = previous is not None and previous.content == index.content
+    name = state.file if unchanged else _write(index)
     seconds = time.perf_counter() - clock
     with transaction.atomic():
         state, _created = MatchingIndexState.objects.select_for_update().get_or_create(pk=STATE)
-        if state.built_at and state.built_at >= index.built_at and _path().is_file():
-            if aside is not None:  # a build that started after this one was recorded first
-                aside.unlink(missing_ok=True)
+        if state.built_at and state.built_at >= index.built_at and _exists(state.file):
+            # A build that started after this one was recorded first: it is fresher.
+            if not unchanged:
+                (_directory() / name).unlink(missing_ok=True)
             return Refreshed(state.version, state.volunteers, skipped=True)
-        if aside is not None:
-            aside.replace(_path())
+        previous_file = state.file
+        if name != previous_file:
             state.version += 1
-        state.file, state.built_at, state.build_seconds = FILE_NAME, index.built_at, seconds
+        state.file, state.built_at, state.build_seconds = name, index.built_at, seconds
         state.volunteers = len(index)
         state.save()
+    _prune(keep={name, previous_file})
     logger.info("Missions index v%d: %d missions in %.1f s.", state.version, len(index), seconds)
-    return Refreshed(state.version, len(index), seconds, written=changed)
+    return Refreshed(state.version, len(index), seconds, written=not unchanged)
+
+
+def _exists(name: str) -> bool:
+    return bool(name) and (_directory() / name).is_file()
 
 
 _pending_until: dt.datetime | None = None  # when the refresh this process queued will run
@@ -283,5 +295,6 @@ def missions_changed() -> None:
     transaction.on_commit(_mark_dirty)
 
 
-def index_file_path() -> Path:
-    return _path()
+def index_file_path(state: MatchingIndexState) -> Path | None:
+    """Where the current index lives (for the operators' command)."""
+    return _directory() / state.file if state.file else None
