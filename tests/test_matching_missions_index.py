@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from soscience.applications.models import Application
+from soscience.core.models import Domain
 from soscience.matching import missions_index
+from soscience.matching.adapters import mission_to_need, needs_where, with_need_relations
 from soscience.matching.missions_index import (
     missions_index_current,
     missions_index_refresh,
@@ -302,3 +307,30 @@ def test_missions_for_me_from_the_index_costs_the_same_queries_whatever_the_miss
     assert before[1] == "28 missions are offered to you in all"
     missions_index_refresh()
     assert shown(me) == before
+
+
+def test_the_worker_reads_missions_as_the_page_does(cast):
+    """The index reads the published missions in bulk; the page (without an index, and
+    for those published since the build) one by one: the same needs for the engine."""
+    mission(cast)
+    mission(cast, **SOLAR, work_mode=Mission.WorkMode.ON_SITE, country="BF", city="")
+    mission(cast, title="Sans compétence", skills=[], languages=["fr", "en"])
+    several = mission(
+        cast, title="Plusieurs domaines", skills=[("hydraulics", 1), ("water-treatment", 2)]
+    )
+    several.domains.set(Domain.objects.order_by("-slug")[:3])
+    MissionFactory(organisation=cast.organisation, title="Un brouillon")  # not published
+
+    bulk = [need for need, _row in needs_where(Q(status=Mission.Status.OPEN))]
+    missions = with_need_relations(Mission.objects.published()).order_by("pk")
+    assert bulk == [mission_to_need(m) for m in missions]
+    assert len(bulk) == 4
+
+
+def test_the_operators_command_builds_the_missions_index(catalogue):
+    out = StringIO()
+    call_command("matching_rebuild_index", "--missions", stdout=out)
+    assert "Missions index v1: 7 missions" in out.getvalue()
+    assert "volunteers" not in out.getvalue()
+    call_command("matching_rebuild_index", "--missions", "--if-dirty", stdout=out)
+    assert "Missions index v1 is up to date." in out.getvalue()

@@ -32,13 +32,16 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from soscience.matching.adapters import mission_to_need, with_need_relations
+from soscience.matching.adapters import needs_where
+from soscience.matching.engine import Need
 from soscience.matching.engine.needs import NeedIndex, build_need_index, engine_fingerprint
 from soscience.matching.models import MatchingIndexState
 from soscience.missions.models import Mission
@@ -52,7 +55,8 @@ REFRESH_DELAY = dt.timedelta(seconds=5)  # changes closer together: one refresh
 # been committed after the build read the database: the page reads such missions live.
 FRESH_MARGIN = dt.timedelta(minutes=2)
 _EPOCH = dt.date(2000, 1, 1)
-NEVER = np.iinfo(np.int32).max  # applications never close
+NEVER_DATE = dt.date.max  # applications never close
+FORMAT = 1  # of MissionIndex: a file of another format is rebuilt, not misread
 
 
 def day(date: dt.date) -> int:
@@ -69,8 +73,9 @@ class MissionIndex:
     published_at: list[dt.datetime | None]  # per row: which publication the row is
     everywhere: np.ndarray  # bool per row: no campus chosen, offered to every campus
     campuses: dict[int, np.ndarray]  # campus id -> the rows offered to it (besides)
-    closes: np.ndarray  # int32 per row: the day applications close (NEVER)
+    closes: np.ndarray  # int32 per row: the day applications close (date.max: never)
     content: bytes  # digest of all the above but built_at: "did anything change?"
+    format: int = FORMAT
 
     def __len__(self) -> int:
         return len(self.needs)
@@ -104,11 +109,23 @@ class MissionIndex:
 # Building.
 
 
-def _published() -> list[Mission]:
-    """Every published mission with what the index keeps of it (four queries)."""
-    return list(
-        with_need_relations(Mission.objects.published()).prefetch_related("campuses").order_by("pk")
+def _published() -> list[tuple[Need, dict[str, Any]]]:
+    """Every published mission as the engine reads it, with the date its publication was
+    saved and the date applications close (three queries)."""
+    return needs_where(Q(status=Mission.Status.OPEN), "published_at", "applications_close_on")
+
+
+def _campuses() -> dict[int, tuple[int, ...]]:
+    """Mission id -> the campuses a published mission is offered to (one query)."""
+    found: dict[int, list[int]] = {}
+    links = (
+        Mission.campuses.through.objects.filter(mission__status=Mission.Status.OPEN)
+        .order_by("mission_id", "campus_id")
+        .values_list("mission_id", "campus_id")
     )
+    for mission_id, campus_id in links.iterator(chunk_size=5000):
+        found.setdefault(mission_id, []).append(campus_id)
+    return {mission_id: tuple(ids) for mission_id, ids in found.items()}
 
 
 def _content(needs: NeedIndex, published: list, campuses: list, closes: list) -> bytes:
@@ -124,16 +141,16 @@ def missions_index_build(previous: MissionIndex | None = None) -> MissionIndex:
     missions from ``previous``."""
     started = timezone.now()
     missions = _published()
-    needs = build_need_index(
-        (mission_to_need(m) for m in missions), previous.needs if previous else None
-    )
-    offered_to = [tuple(sorted(c.pk for c in m.campuses.all())) for m in missions]
+    campuses = _campuses()
+    kept = previous.needs if previous else None
+    needs = build_need_index((need for need, _row in missions), kept)
+    offered_to = [campuses.get(row["pk"], ()) for _need, row in missions]
     rows_of: dict[int, list[int]] = {}
     for row, campus_ids in enumerate(offered_to):
         for campus_id in campus_ids:
             rows_of.setdefault(campus_id, []).append(row)
-    closes = [day(m.applications_close_on) if m.applications_close_on else NEVER for m in missions]
-    published = [m.published_at for m in missions]
+    closes = [day(row["applications_close_on"] or NEVER_DATE) for _need, row in missions]
+    published = [row["published_at"] for _need, row in missions]
     return MissionIndex(
         needs=needs,
         built_at=started,
@@ -177,7 +194,9 @@ def _read(name: str) -> MissionIndex | None:
     except Exception:  # missing or damaged, whatever the damage: rebuilt
         logger.warning("Missions index %s could not be read; it will be rebuilt.", name)
         return None
-    if not isinstance(index, MissionIndex) or index.needs.fingerprint != engine_fingerprint():
+    if not isinstance(index, MissionIndex) or getattr(index, "format", None) != FORMAT:
+        return None
+    if index.needs.fingerprint != engine_fingerprint():
         return None  # another engine's: its profiles may differ from this one's
     return index
 
