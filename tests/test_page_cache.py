@@ -36,6 +36,7 @@ from soscience.closing.models import OrganisationSurvey
 from soscience.core import page_cache
 from soscience.core.models import Domain
 from soscience.core.page_cache import visitor_page
+from soscience.core.page_cache_checks import shared_page_cache
 from soscience.events.models import Event, Registration
 from soscience.missions.models import Mission, MissionSkill
 from soscience.missions.services import mission_publish, mission_unpublish
@@ -549,3 +550,17 @@ def test_a_published_case_and_consent_taken_back_show_at_once(cast):
     survey.case_consent = False
     survey.save()
     assert "Pompe à bras" not in fresh(CASES)
+
+
+def test_the_deploy_check_wants_the_page_cache_shared_by_every_server():
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
+    with override_settings(CACHES={"default": locmem}):
+        assert [m.id for m in shared_page_cache()] == ["core.W001"]
+    with override_settings(CACHES={"default": database}):
+        assert shared_page_cache() == []
+    # A cache of their own for the pages is the one that counts.
+    with override_settings(CACHES={"default": database, "pages": locmem}):
+        assert [m.id for m in shared_page_cache()] == ["core.W001"]
+    with override_settings(CACHES={"default": locmem, "pages": database}):
+        assert shared_page_cache() == []

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from soscience.core import page_cache_signals
+        from soscience.core import page_cache_checks, page_cache_signals
 
         page_cache_signals.connect()
+        page_cache_checks.register()
