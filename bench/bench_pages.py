@@ -51,6 +51,9 @@ class Page:
     # Empty the cache before each request: the cost of a page whose cached part (the impact
     # figures) was just invalidated, as after any change to the data.
     cold: bool = False
+    # Mark the cached impact figures stale before each request: what a reader gets just after
+    # a change (the previous figures, while a background task recomputes them).
+    stale: bool = False
 
 
 @dataclass
@@ -106,8 +109,10 @@ def pages() -> list[Page]:
         Page("suggestions", COORDINATOR, reverse("matching:suggestions", args=[newest])),
         Page("supervisor's missions", SUPERVISOR, reverse("supervision:my_missions")),
         Page("impact dashboard", COORDINATOR, reverse("impact:dashboard")),
+        Page("impact dashboard, stale", COORDINATOR, reverse("impact:dashboard"), stale=True),
         Page("impact dashboard, cold", COORDINATOR, reverse("impact:dashboard"), cold=True),
         Page("public impact", None, reverse("impact:public")),
+        Page("public impact, stale", None, reverse("impact:public"), stale=True),
         Page("public impact, cold", None, reverse("impact:public"), cold=True),
         Page("API mission list", None, reverse("api:api-v1:missions_list")),
     ]
@@ -168,12 +173,16 @@ def run(requests: int) -> list[Result]:
     results = []
     from django.core.cache import cache
 
+    from soscience.impact.freshness import VERSION_KEY, new_version
+
     for page in pages():
         client = client_for(page.who, clients)
 
         def get(page: Page = page, client=client) -> object:
             if page.cold:
                 cache.clear()
+            if page.stale:
+                cache.set(VERSION_KEY, new_version(), None)
             return client.get(page.url, headers=page.headers)
 
         results.append(measure(page, get, requests))
