@@ -152,7 +152,7 @@ def _fresh(index: MissionIndex, user: User, profile: VolunteerProfile) -> list[M
     """The missions offered to ``user`` published since the index was built (one query,
     three when there are some): those the index does not hold as published."""
     known = Q()
-    for mission_id, published_at in index.recent():
+    for mission_id, published_at in index.recent:
         known |= Q(pk=mission_id, published_at=published_at)
     since = index.built_at - FRESH_MARGIN
     fresh = Mission.objects.filter(_offered_to(user, profile), published_at__gte=since)

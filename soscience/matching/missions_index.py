@@ -56,7 +56,7 @@ REFRESH_DELAY = dt.timedelta(seconds=5)  # changes closer together: one refresh
 FRESH_MARGIN = dt.timedelta(minutes=2)
 _EPOCH = dt.date(2000, 1, 1)
 NEVER_DATE = dt.date.max  # applications never close
-FORMAT = 1  # of MissionIndex: a file of another format is rebuilt, not misread
+FORMAT = 2  # of MissionIndex: a file of another format is rebuilt, not misread
 
 
 def day(date: dt.date) -> int:
@@ -70,7 +70,9 @@ class MissionIndex:
 
     needs: NeedIndex
     built_at: dt.datetime  # when the build started reading the database
-    published_at: list[dt.datetime | None]  # per row: which publication the row is
+    # (mission id, published at) of the rows published within FRESH_MARGIN of the build:
+    # the page's live read of new publications leaves these out.
+    recent: list[tuple[int, dt.datetime]]
     everywhere: np.ndarray  # bool per row: no campus chosen, offered to every campus
     campuses: dict[int, np.ndarray]  # campus id -> the rows offered to it (besides)
     closes: np.ndarray  # int32 per row: the day applications close (date.max: never)
@@ -94,16 +96,6 @@ class MissionIndex:
             if row is not None:
                 mask[row] = True
         return mask & (self.closes >= day(today))
-
-    def recent(self) -> list[tuple[int, dt.datetime]]:
-        """(mission id, published at) of the rows published within FRESH_MARGIN of the
-        build: the page's live read of new publications leaves these out."""
-        since = self.built_at - FRESH_MARGIN
-        return [
-            (int(need.id), published)
-            for need, published in zip(self.needs.needs, self.published_at, strict=True)
-            if published is not None and published >= since
-        ]
 
 
 # Building.
@@ -151,10 +143,12 @@ def missions_index_build(previous: MissionIndex | None = None) -> MissionIndex:
             rows_of.setdefault(campus_id, []).append(row)
     closes = [day(row["applications_close_on"] or NEVER_DATE) for _need, row in missions]
     published = [row["published_at"] for _need, row in missions]
+    since = started - FRESH_MARGIN
+    recent = [(row["pk"], at) for _need, row in missions if (at := row["published_at"])]
     return MissionIndex(
         needs=needs,
         built_at=started,
-        published_at=published,
+        recent=[(pk, at) for pk, at in recent if at >= since],
         everywhere=np.array([not ids for ids in offered_to], dtype=bool),
         campuses={c: np.array(rows, dtype=np.int64) for c, rows in rows_of.items()},
         closes=np.array(closes, dtype=np.int32),

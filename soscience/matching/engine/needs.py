@@ -79,6 +79,8 @@ class NeedIndex:
     vocabulary: dict[str, int]  # lexical key -> id, ids in insertion order
     key_ptr: np.ndarray  # int64 (needs + 1): need i's keys are key_ids[key_ptr[i]:key_ptr[i+1]]
     key_ids: np.ndarray  # int32
+    key_needs_ptr: np.ndarray  # int64 (keys + 1): the needs with key k are at
+    key_needs: np.ndarray  # int32, key_needs[key_needs_ptr[k]:key_needs_ptr[k+1]]
 
     def __len__(self) -> int:
         return len(self.needs)
@@ -144,7 +146,15 @@ def _lay_out(
         country_code.setdefault(n.location.country.upper(), len(country_code)) for n in needs
     ]
     vocabulary: dict[str, int] = {}
-    key_ids = [vocabulary.setdefault(k, len(vocabulary)) for keys in key_lists for k in keys]
+    key_ids = np.array(
+        [vocabulary.setdefault(k, len(vocabulary)) for keys in key_lists for k in keys],
+        dtype=np.int32,
+    )
+    key_ptr = np.concatenate([[0], np.cumsum([len(k) for k in key_lists])]).astype(np.int64)
+    # The same pairs by key: the needs sharing a word with a volunteer, from their words.
+    owners = np.repeat(np.arange(len(needs), dtype=np.int32), np.diff(key_ptr))
+    by_key = np.argsort(key_ids, kind="stable")
+    counts = np.bincount(key_ids, minlength=len(vocabulary))
     return NeedIndex(
         needs=needs,
         profiles=profiles,
@@ -162,8 +172,10 @@ def _lay_out(
         language_column=language_column,
         speaks=speaks,
         vocabulary=vocabulary,
-        key_ptr=np.concatenate([[0], np.cumsum([len(k) for k in key_lists])]).astype(np.int64),
-        key_ids=np.array(key_ids, dtype=np.int32),
+        key_ptr=key_ptr,
+        key_ids=key_ids,
+        key_needs_ptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        key_needs=owners[by_key],
     )
 
 
@@ -208,10 +220,12 @@ class NeedRanker:
     def shares_words(self, index: NeedIndex, rows: np.ndarray) -> np.ndarray:
         """Whether each need at `rows` has a lexical key in the volunteer's profile: the
         lexical part of `rank_needs`' score is then 1 (normalised over one volunteer), else 0."""
-        known = np.zeros(len(index.vocabulary), dtype=bool)
-        known[[index.vocabulary[w] for w in self.words if w in index.vocabulary]] = True
-        counts = np.concatenate([[0], np.cumsum(known[index.key_ids], dtype=np.int64)])
-        return (counts[index.key_ptr[rows + 1]] - counts[index.key_ptr[rows]]) > 0
+        starts, ends = index.key_needs_ptr[:-1], index.key_needs_ptr[1:]
+        found = np.zeros(len(index), dtype=bool)
+        for key in (index.vocabulary.get(w) for w in self.words):
+            if key is not None:
+                found[index.key_needs[starts[key] : ends[key]]] = True
+        return found[rows]
 
     def _approximate(self, index: NeedIndex, rows: np.ndarray, lexical: np.ndarray) -> np.ndarray:
         block = index.demand[np.ix_(rows, self.areas)] * self.values[self.areas]
