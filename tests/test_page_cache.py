@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import pickle
 import re
+from contextlib import contextmanager
 
 import pytest
 import time_machine
@@ -33,9 +34,8 @@ from django.utils import timezone
 from soscience.applications.models import Application, TeamMember
 from soscience.cases.models import Case
 from soscience.closing.models import OrganisationSurvey
-from soscience.core import page_cache
 from soscience.core.models import Domain
-from soscience.core.page_cache import visitor_page
+from soscience.core.page_cache import store, versions, visitor_page
 from soscience.core.page_cache_checks import shared_page_cache
 from soscience.events.models import Event, Registration
 from soscience.missions.models import Mission, MissionSkill
@@ -61,8 +61,9 @@ def _clear() -> None:
     # The caches outlive each test's data (flushed after it): start and end empty. The pages
     # may have a cache of their own ("pages"), and each process keeps copies.
     cache.clear()
-    page_cache._cache().clear()
-    page_cache._local.clear()
+    versions.shared_cache().clear()
+    store.local.clear()
+    versions.seen.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -163,7 +164,7 @@ def test_a_visitors_second_request_runs_no_query(world, url):
     assert without_holes(again) == without_holes(text(first))
 
 
-@override_settings(
+DATABASE_CACHE = override_settings(
     CACHES={
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -171,37 +172,72 @@ def test_a_visitors_second_request_runs_no_query(world, url):
         }
     }
 )
-def test_with_the_database_cache_of_production_a_page_costs_one_query(world):
+
+
+@contextmanager
+def another_server():
+    """Requests served by another application server: the shared cache is the same, the
+    copies and versions each process keeps are its own."""
+    here = store.local, versions.seen
+    store.local, versions.seen = store.Local(), versions.Seen()
+    try:
+        yield
+    finally:
+        store.local, versions.seen = here
+
+
+@DATABASE_CACHE
+def test_with_the_database_cache_of_production_a_page_costs_one_query_at_most(world):
+    call_command("createcachetable", verbosity=0)
+    caches["default"].clear()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        warm(CATALOGUE)
+        # The server that rendered it keeps it, and the version it read a moment ago.
+        assert "Filtre à sable" in cached(CATALOGUE)
+        with another_server():  # the page and its group's version, read together
+            response, queries = get(Client(), CATALOGUE)
+            assert "Filtre à sable" in text(response)
+            assert len(queries) == 1
+            assert "page_cache_test" in queries[0]
+        clock.shift(2)  # past a second, the version is read again (a few bytes)
+        response, queries = get(Client(), CATALOGUE)
+        assert "Filtre à sable" in text(response)
+        assert len(queries) == 1
+        assert "page_cache_test" in queries[0]
+
+
+@DATABASE_CACHE
+def test_a_server_keeps_copies_within_its_memory_budget(world, settings):
     call_command("createcachetable", verbosity=0)
     caches["default"].clear()
     warm(CATALOGUE)
-    response, queries = get(Client(), CATALOGUE)
-    assert "Filtre à sable" in text(response)
-    assert len(queries) == 1, queries  # the page and its group's version, read together
-    assert "page_cache_test" in queries[0]
+    cached(CATALOGUE)  # kept by this server
+    settings.SOSCIENCE_PAGE_CACHE_LOCAL_BYTES = 1_000  # less than a page
+    warm(detail(world))
+    store.local.clear()
+    for _visitor in range(2):  # not kept here: read from the shared cache each time
+        response, queries = get(Client(), detail(world))
+        assert "Filtre à sable" in text(response)
+        assert len(queries) == 1
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "page_cache_test",
-        }
-    }
-)
-def test_a_page_another_server_stored_after_a_change_is_read_not_rendered(world):
+@DATABASE_CACHE
+def test_a_change_made_through_another_server_shows_here_within_a_second(world):
     call_command("createcachetable", verbosity=0)
     caches["default"].clear()
-    warm(CATALOGUE)  # this server keeps a copy of the page
-    kept = dict(page_cache._local._entries)
-    world.title = "Filtre à sable lent"
-    world.save()
-    page_cache._local.clear()  # as another server, which renders and stores the new page
-    warm(CATALOGUE)
-    page_cache._local._entries.update(kept)  # back to this server and its old copy
-    response, queries = get(Client(), CATALOGUE)
-    assert "Filtre à sable lent" in text(response)
-    assert len(queries) == 2, queries  # the versions, then the other server's page
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        warm(CATALOGUE)
+        with another_server():
+            world.title = "Filtre à sable lent"
+            world.save()
+            assert "Filtre à sable lent" in fresh(CATALOGUE)  # and stored
+        # This server trusts the version it read less than a second ago...
+        assert "Filtre à sable lent" not in cached(CATALOGUE)
+        clock.shift(1.5)
+        # ...then reads it again, and the page the other server stored (not rendered).
+        response, queries = get(Client(), CATALOGUE)
+        assert "Filtre à sable lent" in text(response)
+        assert len(queries) == 2, queries
 
 
 def test_a_page_is_rendered_again_after_five_minutes(world):
@@ -321,7 +357,7 @@ def test_the_cache_holds_neither_a_token_nor_a_nonce(world):
     # The local memory cache keeps its values pickled, under the prefixed keys.
     stored = [
         pickle.loads(value)  # noqa: S301  # the test's own cache
-        for key, value in page_cache._cache()._cache.items()
+        for key, value in versions.shared_cache()._cache.items()
         if ":page:catalogue:" in key
     ]
     assert len(stored) == 1
