@@ -103,13 +103,14 @@ def combine(
         return LEXICAL_WEIGHT * lexical
     weights = np.array([profile.demand[a] for a in areas], dtype=np.float32)
     columns = [index.area_column[a] for a in areas]
-    # Only the rows asked for are gathered (not whole area rows of the pool first), laid out
-    # column by column as `values_by_area[columns][:, rows]` is: each volunteer's areas are
-    # then summed in the same order, to the same float32 result.
-    block = np.asfortranarray(index.values_by_area[np.ix_(columns, rows)])
+    # Only the rows asked for are gathered (not whole area rows of the pool first). The
+    # maximum does not depend on the layout; the sum does (float32 additions in another
+    # order), so it is taken column by column, as on `values_by_area[columns][:, rows]`
+    # (the former gather, laid out that way): the same float32 result.
+    block = index.values_by_area[np.ix_(columns, rows)]
     block *= weights[:, None]
     primary = block.max(axis=0)
-    secondary = np.minimum(block.sum(axis=0) - primary, 1.0)
+    secondary = np.minimum(np.asfortranarray(block).sum(axis=0) - primary, 1.0)
     return primary + SECONDARY_WEIGHT * secondary + LEXICAL_WEIGHT * lexical
 
 
