@@ -23,12 +23,11 @@ Only a 200 response that set no cookie, added no message, left the session unmod
 was not marked :func:`uncacheable` by the view is stored, with the headers the view set and
 the data versions of its groups read *before* rendering (a change committed while it renders
 makes the entry stale at once). Each group has a version in the same cache, replaced after
-every committed change to what its pages show (:func:`pages_changed`, called by the model
-signals of :mod:`soscience.core.page_cache_signals`; :mod:`.versions`); an entry is used
-only while all its
-groups' versions are current. The TTL (``SOSCIENCE_PAGE_CACHE_SECONDS``, 300 s) bounds what
-time alone changes (an event that ended) and any write that bypassed both signals and
-services.
+every committed change to what its pages show (:mod:`.versions`: :func:`pages_changed`,
+called by the model signals of :mod:`soscience.core.page_cache_signals`); an entry is used
+only while all its groups' versions are current. The TTL (``SOSCIENCE_PAGE_CACHE_SECONDS``,
+300 s) bounds what time alone changes (an event that ended) and any write that bypassed both
+signals and services.
 
 Per-visitor holes. The page is rendered for storage with placeholders instead of the CSRF
 token (the language form) and the CSP nonce (the ``<script>`` tags): they are put in the
@@ -40,9 +39,9 @@ stored: no visitor's token or nonce is ever kept in the cache. The placeholders 
 from ``SECRET_KEY``, so text written by users (a mission's description) cannot contain them
 and have a visitor's token copied into a link.
 
-Cost of a hit. Each process keeps the pages it served last
-(``SOSCIENCE_PAGE_CACHE_LOCAL_BYTES``, 16 MB by default) and the versions it
-read or wrote in the last second (``SOSCIENCE_PAGE_CACHE_VERSION_SECONDS``): a page it holds,
+Cost of a hit. Each process keeps the pages it served last (``SOSCIENCE_PAGE_CACHE_LOCAL_BYTES``,
+16 MB by default) and the versions it read or wrote in the last second
+(``SOSCIENCE_PAGE_CACHE_VERSION_SECONDS``): a page it holds,
 stored at versions read less than a second ago, is served with no database round trip at all
 (the trade-off: a change committed through another process reaches this one's visitors up to
 a second later; through this process, at once). Past that second the versions are read again
