@@ -288,7 +288,16 @@ CACHES = {
         # lowest keys first: allauth's and the API's rate counters, cached pages and figures
         # all live here.
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    },
+    # Visitors' whole pages (soscience.core.page_cache): their own table, so that thousands
+    # of pages never cull the rate-limit counters and impact figures of "default".
+    "pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache"
+        if PRODUCTION
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "soscience_pages",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 # The impact figures' safety net: recomputed at least this often even without a change.
 SOSCIENCE_IMPACT_CACHE_SECONDS = 3600

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from soscience.accounts.models import User
@@ -22,7 +22,17 @@ def _test_settings(settings, tmp_path):
     settings.MATCHING_INDEX_DIR = tmp_path / "matching"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "en"
-    cache.clear()  # cached pages and figures never leak from one test into the next
+    _fresh_caches()
+
+
+def _fresh_caches() -> None:
+    """Caches outlive each test's data: no test sees pages or figures an earlier one stored."""
+    from soscience.core.page_cache import store, versions
+
+    for each in caches.all():
+        each.clear()
+    store.local.clear()
+    versions.seen.clear()
 
 
 @dataclass

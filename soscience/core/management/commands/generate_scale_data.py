@@ -107,9 +107,12 @@ class Command(BaseCommand):
             on_write=self._progress if options["verbosity"] > 1 else None,
             say=self.stdout.write if verbose else lambda _text: None,
         )
+        from soscience.core.page_cache import GROUPS, pages_changed
         from soscience.impact.freshness import figures_changed
 
-        figures_changed()  # rows written with COPY send no signal: cached figures are stale
+        # Rows written with COPY send no signal: cached figures and pages are stale.
+        figures_changed()
+        pages_changed(*GROUPS)
         if verbose:
             self._report(report)
 
