@@ -104,6 +104,12 @@ def generate(
         report.analyze_seconds = sink.analyze()
     report.database_bytes = sink.database_bytes()
     report.matchable = VolunteerProfile.objects.filter(consent_matching_at__isnull=False).count()
+    # The published missions' index ("missions for me"): seconds even at the national size;
+    # bulk inserts send no signal that would ask the worker for it.
+    from soscience.matching.missions_index import missions_index_refresh
+
+    say("Building the missions index...")
+    missions_index_refresh(force=True)
     if matching_index == "build" or (
         matching_index == "auto" and report.matchable <= MATCHING_INDEX_AUTO_LIMIT
     ):
