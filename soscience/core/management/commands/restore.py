@@ -35,7 +35,10 @@ class Command(BaseCommand):
             backup_restore(folder=folder.resolve(), force=force, say=self.stdout.write)
         except BackupError as error:
             raise CommandError(f"Restore refused or failed: {error}") from error
-        from soscience.impact.freshness import figures_changed
+        from django.core.cache import caches
 
-        figures_changed()  # the database was replaced under the cached impact figures
+        # The database was replaced under the cached figures and pages: empty the caches
+        # (no task is queued, so the restored database holds exactly what was backed up).
+        for cache in caches.all():
+            cache.clear()
         self.stdout.write("Restore complete.")
