@@ -42,10 +42,18 @@ def logged_in_with_the_form(user: User) -> Client:
     cache.clear()  # allauth refuses a TOTP code used before in the same 30 seconds
     client = Client()
     client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
-    done = client.post(reverse("mfa_authenticate"), {"code": code})
+    window = int(time.time()) // 30
+    done = client.post(reverse("mfa_authenticate"), {"code": totp(window)})
+    if done.status_code != 302 and int(time.time()) // 30 != window:
+        # The 30-second window turned between reading the clock and checking the code (a
+        # slow machine): type the new code, as a person would.
+        done = client.post(reverse("mfa_authenticate"), {"code": totp(int(time.time()) // 30)})
     assert done["Location"] == reverse("core:dashboard")
     return client
+
+
+def totp(window: int) -> str:
+    return format_hotp_value(hotp_value(TOTP_SECRET, window))
 
 
 def age_session(client: Client, seconds: int) -> None:
