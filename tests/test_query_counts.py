@@ -106,10 +106,11 @@ PAGES: dict[str, ListPage] = {
     # The mission space mixes eight kinds of rows (history, deliverables, equipment, news
     # with their files and replies, milestones, the team) and the closing panel (rights,
     # surveys, the note, the changes asked): a query each, none per row. Above the target
-    # because the reader's place on the team is asked again by each part of the page (up
-    # to seven times): asking it once in the view would bring it to about 18.
+    # because of those parts; the reader's place on the team or in the organisation is asked
+    # once (soscience.core.access.asked_once), the team read once by the view. The
+    # supervisor follows the team's surveys and the note as well.
     "mission space timeline": ListPage(
-        "supervisor", At("execution:space", "running"), at_work.space_row, most=23
+        "supervisor", At("execution:space", "running"), at_work.space_row, most=21
     ),
     "mission applications": ListPage(
         "coordinator",
@@ -210,13 +211,12 @@ PAGES.update(
         "deliverables, organisation": ListPage(
             "member", At("deliverables:list", "running"), at_work.deliverable_row
         ),
-        # The space as above; the organisation's members and the team are asked one more
-        # time whether they are on the team or in the organisation.
+        # The space as above, without the supervisor's follow-up of the surveys.
         "mission space, organisation": ListPage(
-            "member", At("execution:space", "running"), at_work.space_row, most=24
+            "member", At("execution:space", "running"), at_work.space_row, most=17
         ),
         "mission space, team": ListPage(
-            "volunteer", At("execution:space", "running"), at_work.space_row, most=24
+            "volunteer", At("execution:space", "running"), at_work.space_row, most=18
         ),
         "working groups, coordinator": ListPage("coordinator", At("groups:list"), public.group_row),
         "working group posts, member": ListPage(

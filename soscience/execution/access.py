@@ -8,16 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from soscience.accounts.roles import Role
 from soscience.applications.models import TeamMember
-from soscience.core.access import is_coordinator
+from soscience.core.access import asked_once, is_coordinator
 from soscience.execution.models import Milestone, ProgressUpdate, UpdateAttachment
 from soscience.missions.models import Mission
 from soscience.organisations.access import is_member
 
 
 def is_team_member(user: object, mission: Mission) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and TeamMember.objects.filter(mission=mission, volunteer=user).exists()
+    return asked_once(
+        user,
+        mission,
+        "team",
+        lambda: TeamMember.objects.filter(mission=mission, volunteer=user).exists(),
     )
 
 

@@ -74,17 +74,17 @@ def _timeline(request: HttpRequest, mission: Mission, reply: ReplyForm | None) -
 
 def _space(request: HttpRequest, mission: Mission, **bound: forms.Form) -> HttpResponse:
     user = request.user
-    has_team = mission.team.exists()
+    team = list(mission.team.select_related("volunteer"))
     may = {action: check(user, mission) for action, check in ACTIONS.items()}
     timeline = _timeline(request, mission, bound.get("reply_form"))
     context = {
         "mission": mission,
         "days_left": (mission.end_date - timezone.localdate()).days,
         "milestones": list(mission.milestones.all()),
-        "team": mission.team.select_related("volunteer"),
+        "team": team,
         "timeline": timeline,
         "deliverable_count": sum(1 for line in timeline if "deliverable" in line),
-        "can_kick_off": may["kick_off"] and mission.status == Mission.Status.OPEN and has_team,
+        "can_kick_off": may["kick_off"] and mission.status == Mission.Status.OPEN and bool(team),
         "can_extend": may["extend"] and mission.status in RUNNING,
         "can_milestones": may["milestones"],
         "can_post": may["post"] and mission.status == Mission.Status.IN_PROGRESS,

@@ -6,14 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from soscience.core.access import is_coordinator
+from soscience.core.access import asked_once, is_coordinator
 from soscience.organisations.models import Membership, Organisation
 
 
 def is_member(user: object, organisation: Organisation) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and Membership.objects.filter(organisation=organisation, user=user).exists()
+    return asked_once(
+        user,
+        organisation,
+        "member",
+        lambda: Membership.objects.filter(organisation=organisation, user=user).exists(),
     )
 
 
