@@ -14,83 +14,21 @@ migrations included (role groups, domains, skills): serialized_rollback restores
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
-from soscience.core.errors import DomainError
 from soscience.events import services_registrations as services
 from soscience.events.models import Event, Registration
 from tests.factories import UserFactory
+from tests.races import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# Threads waiting on each other's locks finish within a second; this only stops a deadlock
-# from hanging the suite.
-JOIN_TIMEOUT = 60
-# SQLite only (see _is_lock_wait_error): how often a thread tries again before giving up.
-MAX_ATTEMPTS = 100_000
 Status = Registration.Status
-
-
-@dataclass
-class Outcome:
-    ok: bool
-    value: Any = None
-
-
-def _is_lock_wait_error(exc: OperationalError) -> bool:
-    """SQLite's in-memory test database (shared cache) answers a second writer at once with
-    "database table is locked" instead of waiting: the request would be tried again."""
-    return connection.vendor == "sqlite" and "locked" in str(exc)
-
-
-def _attempt(action: Callable[[], Any]) -> Outcome:
-    attempts = 0
-    while True:
-        try:
-            return Outcome(ok=True, value=action())
-        except DomainError as refusal:
-            return Outcome(ok=False, value=refusal.message)
-        except OperationalError as exc:
-            if not _is_lock_wait_error(exc) or attempts >= MAX_ATTEMPTS:
-                raise
-            attempts += 1
-
-
-def at_once(*actions: Callable[[], Any]) -> list[Outcome]:
-    """Run each action in its own thread and connection, all released together."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[Outcome | BaseException | None] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=JOIN_TIMEOUT)
-            outcomes[index] = _attempt(action)
-        except BaseException as exc:  # reported by the main thread
-            outcomes[index] = exc
-        finally:
-            connections.close_all()  # this thread's connection
-
-    threads = [
-        threading.Thread(target=run, args=(i, a), daemon=True) for i, a in enumerate(actions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a thread is stuck (deadlock?)"
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return outcomes  # type: ignore[return-value]
 
 
 def make_event(cast, capacity: int) -> Event:
