@@ -168,17 +168,10 @@ def measure(page: Page, get: Callable[[], object], requests: int) -> Result:
     )
 
 
-def empty_caches() -> None:
-    """Every cache a page may be served from: the shared ones and this process's copies of
-    visitors' pages and of the data versions they were stored at."""
-    from django.core.cache import caches
+def _empty_caches() -> None:
+    from soscience.core.page_cache import empty_caches
 
-    from soscience.core.page_cache import store, versions
-
-    for each in caches.all():
-        each.clear()
-    store.local.clear()
-    versions.seen.clear()
+    empty_caches()
 
 
 def run(requests: int) -> list[Result]:
@@ -193,7 +186,7 @@ def run(requests: int) -> list[Result]:
 
         def get(page: Page = page, client=client) -> object:
             if page.cold:
-                empty_caches()
+                _empty_caches()
             if page.stale:
                 cache.set(VERSION_KEY, new_version(), None)
             return client.get(page.url, headers=page.headers)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 
 from soscience.accounts.models import User
 from soscience.accounts.roles import Role
+from soscience.core.page_cache import empty_caches
 from soscience.organisations.models import Organisation
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -22,17 +22,7 @@ def _test_settings(settings, tmp_path):
     settings.MATCHING_INDEX_DIR = tmp_path / "matching"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "en"
-    _fresh_caches()
-
-
-def _fresh_caches() -> None:
-    """Caches outlive each test's data: no test sees pages or figures an earlier one stored."""
-    from soscience.core.page_cache import store, versions
-
-    for each in caches.all():
-        each.clear()
-    store.local.clear()
-    versions.seen.clear()
+    empty_caches()
 
 
 @dataclass

@@ -525,6 +525,31 @@ def test_renaming_a_domain_or_a_campus_shows_at_once(cast, world):
     assert "CentraleSupélec" in fresh(EVENTS)
 
 
+def test_the_catalogues_filter_choices_are_read_again_only_after_a_change(cast, world):
+    """Signed-in readers get the catalogue built, but its choices (campuses, skills...) are
+    kept with the catalogue's data version, in each language."""
+    Mission.objects.filter(pk=world.pk).update(country="SN")  # no signal: before any page
+    client = cast.client("volunteer")
+    client.get(CATALOGUE)  # the session recorded, the choices kept
+    response, queries = get(client, CATALOGUE)
+    assert "École Centrale" in text(response)
+    assert not [sql for sql in queries if "volunteers_campus" in sql]
+    campus = world.campuses.get()
+    campus.name = "CentraleSupélec"
+    campus.save()
+    response, queries = get(client, CATALOGUE)
+    assert "CentraleSupélec" in text(response)
+    assert [sql for sql in queries if "volunteers_campus" in sql]
+    assert "Senegal" in country_choices(response)
+    # The choices as kept for English readers are not a French reader's (country names).
+    response = Client().get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Sénégal" in country_choices(response)
+
+
+def country_choices(response) -> str:
+    return re.search(r'<select name="country".*?</select>', text(response), re.S).group(0)
+
+
 def test_a_rolled_back_change_bumps_nothing(cast, world):
     warm(CATALOGUE, detail(world))
 

@@ -20,12 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from soscience.core.page_cache import empty_caches
 from tests.query_counts import mission as at_work
 from tests.query_counts import public, team
 from tests.query_counts.world import World
@@ -290,7 +290,7 @@ NOT_LISTS: dict[str, str] = {
 def queries_for(client: Client, url: str, **headers: str):
     """The queries one GET of ``url`` runs, and its answer, with nothing cached: a page or
     fragment served from the cache would hide what building it costs."""
-    cache.clear()
+    empty_caches()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, **headers)
     assert response.status_code == 200, f"{url}: {response.status_code}"

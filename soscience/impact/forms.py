@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from soscience.core.widgets import LongSelect
 from soscience.impact import cache
 from soscience.impact.figures import Filters
 from soscience.impact.pages import FilterChoices
@@ -17,10 +18,12 @@ class FiltersForm(forms.Form):
     The options come from the figures cache (years and countries of missions, campuses,
     domains), so showing and checking them reads no table while nothing changed."""
 
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    campus = forms.ChoiceField(label=_("Campus"), required=False)
-    domain = forms.ChoiceField(label=_("Domain"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, empty_value=None, widget=LongSelect
+    )
+    campus = forms.ChoiceField(label=_("Campus"), required=False, widget=LongSelect)
+    domain = forms.ChoiceField(label=_("Domain"), required=False, widget=LongSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=LongSelect)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,10 +10,12 @@ from operator import and_, or_
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 from django_countries import countries
 
 from soscience.core import search
 from soscience.core.models import Domain
+from soscience.core.page_cache import derived
 from soscience.missions.models import Mission, MissionSkill
 from soscience.volunteers.models import Campus, Skill
 
@@ -136,7 +138,13 @@ def _sort_key(name: str) -> str:
 
 
 def catalogue_filters_options() -> CatalogueOptions:
-    """Domains, the countries and skills of open missions, and the active campuses."""
+    """Domains, the countries and skills of open missions, and the active campuses, in the
+    reader's language; read again only when the catalogue's data change (every signed-in
+    reader and search gets the catalogue built: the choices are most of its queries)."""
+    return derived("catalogue", f"filters:{get_language()}", _filters_options)
+
+
+def _filters_options() -> CatalogueOptions:
     codes = Mission.objects.published().order_by().values_list("country", flat=True).distinct()
     country_choices = sorted(
         ((code, str(countries.name(code) or code)) for code in codes),

@@ -67,7 +67,14 @@ from django.utils import translation
 from django_htmx.middleware import HtmxDetails
 
 from soscience.core.page_cache import store
-from soscience.core.page_cache.versions import GROUPS, KEY_PREFIX, pages_changed, pending
+from soscience.core.page_cache.versions import (
+    GROUPS,
+    KEY_PREFIX,
+    derived,
+    pages_changed,
+    pending,
+    seen,
+)
 
 SAFE_METHODS = ("GET", "HEAD")
 # Headers the view sets that are not part of the page (the middleware adds its own after).
@@ -215,4 +222,17 @@ def visitor_page(
     return decorator
 
 
-__all__ = ["GROUPS", "pages_changed", "uncacheable", "visitor_page"]
+def empty_caches() -> None:
+    """Every cache: the shared ones (figures, pages, derived data, rate limits) and this
+    process's copies of pages and of the versions they were stored at. For a restore, a
+    benchmark's cold request and the tests; other processes re-read the versions within a
+    second (versions.Seen) and find them gone."""
+    from django.core.cache import caches
+
+    for each in caches.all():
+        each.clear()
+    store.local.clear()
+    seen.clear()
+
+
+__all__ = ["GROUPS", "derived", "empty_caches", "pages_changed", "uncacheable", "visitor_page"]

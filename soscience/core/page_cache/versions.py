@@ -23,6 +23,8 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 GROUPS = ("catalogue", "teams", "events", "cases")
 KEY_PREFIX = "page"
 DEFAULT_VERSION_SECONDS = 1.0
+# Data derived from a group's tables, kept beside its pages (see derived()).
+DERIVED_SECONDS = 24 * 3600
 
 
 def shared_cache() -> BaseCache:
@@ -123,3 +125,23 @@ def current(found: dict[str, object], groups: Collection[str]) -> tuple[str, ...
         seen.put(group, value)
         versions.append(value)
     return tuple(versions)
+
+
+def derived[T](group: str, name: str, build: Callable[[], T]) -> T:
+    """``build()``, kept in the pages' cache while ``group``'s data version stays the same:
+    for what several pages of the group compute from its tables (the catalogue's filter
+    choices). Public data only, as the group's pages are; ``name`` tells apart what depends
+    on more than the data (the language). Inside a transaction that changed the group, built
+    afresh and not kept (read your own writes)."""
+    if pending(group):
+        return build()
+    cache = shared_cache()
+    version = seen.get((group,))
+    if version is None:
+        version = current(cache.get_many([version_key(group)]), (group,))
+    key = f"{KEY_PREFIX}:derived:{group}:{name}:{version[0]}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, DERIVED_SECONDS)
+    return value

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from soscience.core.page_cache import uncacheable, visitor_page
+from soscience.core.widgets import LongSelect
 from soscience.missions.access import mission_public
 from soscience.missions.feeds import NewMissionsFeed, plain_excerpt
 from soscience.missions.selectors import (
@@ -34,10 +35,10 @@ class CatalogueFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Words from the title or the description."),
     )  # fmt: skip
-    domain = forms.ChoiceField(label=_("Domain"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    skill = forms.ChoiceField(label=_("Skill"), required=False)
-    campus = forms.ChoiceField(label=_("Campus"), required=False)
+    domain = forms.ChoiceField(label=_("Domain"), required=False, widget=LongSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=LongSelect)
+    skill = forms.ChoiceField(label=_("Skill"), required=False, widget=LongSelect)
+    campus = forms.ChoiceField(label=_("Campus"), required=False, widget=LongSelect)
     remote = forms.BooleanField(label=_("Can be done remotely"), required=False)
 
     def __init__(self, *args: Any, options: CatalogueOptions, **kwargs: Any) -> None:

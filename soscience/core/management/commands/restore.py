@@ -35,10 +35,9 @@ class Command(BaseCommand):
             backup_restore(folder=folder.resolve(), force=force, say=self.stdout.write)
         except BackupError as error:
             raise CommandError(f"Restore refused or failed: {error}") from error
-        from django.core.cache import caches
+        from soscience.core.page_cache import empty_caches
 
         # The database was replaced under the cached figures and pages: empty the caches
         # (no task is queued, so the restored database holds exactly what was backed up).
-        for cache in caches.all():
-            cache.clear()
+        empty_caches()
         self.stdout.write("Restore complete.")
