@@ -252,6 +252,20 @@ def test_every_coordinator_reads_the_same_cached_figures_after_the_access_check(
     assert cast.client(None).get(DASHBOARD).status_code == 302
 
 
+def test_the_figures_rendered_in_english_are_not_served_in_french(cast, platform):
+    """The figures' part of the dashboard is kept rendered, per filters, computation and
+    language: with the clock stopped, both languages' figures are computed at the same
+    instant, so only the language tells their renderings apart."""
+    with time_machine.travel(timezone.now(), tick=False):
+        warm((cast.client("coordinator"), DASHBOARD))
+        assert "Validated hours" in cached(cast.client("coordinator"), DASHBOARD)
+        cast.coordinator.language = "fr"
+        cast.coordinator.save()
+        french, _sql = load(cast.client("coordinator"), DASHBOARD)
+    assert "Heures validées" in french
+    assert "Validated hours" not in french
+
+
 def test_each_set_of_filters_has_its_own_figures(cast, platform):
     client = cast.client("coordinator")
     warm((client, DASHBOARD))

@@ -26,6 +26,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "computed_at": page.computed_at,
         "stale": page.stale,
         "top": pages.TOP,
+        # The figures' part of the page is the same for every coordinator until the figures
+        # are computed again: rendered once per set of filters, computation and language.
+        "figures_key": (filters, page.computed_at.isoformat()),
     }
     return render(request, "impact/dashboard.html", context)
 
