@@ -32,6 +32,8 @@ from soscience.execution.models import (
     UpdateReply,
 )
 from soscience.groups.models import GroupPost, WorkingGroup
+from soscience.impact import rollup
+from soscience.impact.models import ValidatedHours
 from soscience.missions.models import Mission
 from soscience.needs.models import Need
 from soscience.notifications.models import Notification
@@ -132,6 +134,9 @@ class TestTinyPlatform:
         assert not handed_over.filter(delivered_files__isnull=True).exists()
         assert HoursEntry.objects.filter(validated_at__isnull=True).exists()
         assert HoursEntry.objects.filter(validated_at__isnull=False).exists()
+        # COPY sends no signal: the impact figures' sums of validated hours are made once.
+        assert ValidatedHours.objects.exists()
+        assert rollup.differences() == {}
 
     def test_teams_never_exceed_their_size_and_hours_fall_within_the_mission(self, scale):
         seated = Count("team", filter=~Q(team__role=TeamMember.Role.ADVISOR))
@@ -236,6 +241,7 @@ def test_a_second_run_needs_append_and_then_adds_to_the_first(fresh):
     # The id sequences moved past the generated ids: the application can add rows.
     largest = Mission.objects.order_by("-pk").values_list("pk", flat=True)[0]
     assert MissionFactory().pk > largest
+    assert rollup.differences() == {}  # the sums count both runs' hours
 
 
 def test_it_refuses_to_run_with_debug_off(db, settings):

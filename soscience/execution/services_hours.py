@@ -18,6 +18,7 @@ from soscience.accounts.models import User
 from soscience.core.errors import DomainError, TransitionRefused
 from soscience.execution.models import HoursEntry
 from soscience.execution.services_equipment import mission_running
+from soscience.impact import rollup
 from soscience.impact.freshness import figures_changed
 from soscience.missions.models import Mission
 from soscience.notifications.services import notify
@@ -125,7 +126,9 @@ def hours_validate(*, mission: Mission, by: User, ids: list[int]) -> int:
     pending = HoursEntry.objects.filter(mission=mission, pk__in=ids, validated_at__isnull=True)
     validated = pending.update(validated_by=by, validated_at=timezone.now())
     if validated:
-        figures_changed()  # update() sends no signal: the impact figures count these hours
+        # update() sends no signal: the impact figures count these hours.
+        rollup.refresh([mission.pk])
+        figures_changed()
     return validated
 
 

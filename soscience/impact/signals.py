@@ -5,6 +5,9 @@ Saves and deletes send signals, including ``QuerySet.delete()`` and cascades (Dj
 raw SQL send none: the services doing those on these tables call
 :func:`soscience.impact.freshness.figures_changed` themselves (``hours_validate``).
 
+A validated hours entry saved or deleted also computes its mission's sums again
+(:mod:`soscience.impact.rollup`), in the same transaction.
+
 A save naming its ``update_fields`` bumps only if one of them is read by the figures (or
 by the dashboard's filter choices), so frequent saves of other fields (a mission's end date,
 a pending hours entry corrected) keep the cache.
@@ -18,6 +21,7 @@ from django.apps import apps
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from soscience.impact import rollup
 from soscience.impact.freshness import figures_changed
 
 # Model -> the fields the figures read (None: all of them). Both names of a foreign key are
@@ -56,6 +60,7 @@ def _saved(sender: type[Model], instance: Model, created: bool = False,
            update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:  # fmt: skip
     if sender._meta.label == "execution.HoursEntry":
         if _hours_matter(instance, created, update_fields):
+            rollup.refresh([instance.mission_id])  # type: ignore[attr-defined]
             figures_changed(kwargs.get("using") or "default")
         return
     read = READ_FIELDS[sender._meta.label]
@@ -64,8 +69,10 @@ def _saved(sender: type[Model], instance: Model, created: bool = False,
 
 
 def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    if sender._meta.label == "execution.HoursEntry" and instance.validated_at is None:  # type: ignore[attr-defined]
-        return  # a pending entry deleted: it counted nowhere
+    if sender._meta.label == "execution.HoursEntry":
+        if instance.validated_at is None:  # type: ignore[attr-defined]
+            return  # a pending entry deleted: it counted nowhere
+        rollup.refresh([instance.mission_id])  # type: ignore[attr-defined]
     figures_changed(kwargs.get("using") or "default")
 
 

@@ -31,6 +31,7 @@ from soscience.execution.models import HoursEntry, ProgressUpdate
 from soscience.execution.models_deliverables import Deliverable
 from soscience.execution.services_deliverables import deliverable_upload
 from soscience.execution.services_hours import hours_log, hours_validate
+from soscience.impact import rollup
 from soscience.missions.models import Mission, MissionEvent, MissionOrderVersion
 from soscience.needs.models import Need, NeedEvent
 from soscience.volunteers.models import Skill
@@ -217,6 +218,7 @@ class Calendar:
     def work(self) -> None:
         ProgressUpdate.objects.filter(mission=self.mission).update(created_at=self.after_end(-5))
         HoursEntry.objects.filter(mission=self.mission).update(validated_at=self.after_end(-1))
+        rollup.refresh([self.mission.pk])  # update() sends no signal
         Deliverable.objects.filter(mission=self.mission).update(uploaded_at=self.after_end(-3))
 
     def closing(self) -> None:

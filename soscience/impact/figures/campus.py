@@ -1,15 +1,13 @@
-"""The value of volunteering per volunteer's campus, reading the hours once and the
+"""The value of volunteering per volunteer's campus, reading the sums of hours once and the
 volunteers' profiles once, and never the user table.
 
-Through the ORM, ``volunteer__volunteer_profile__campus`` joins each hours entry to its user
-before its profile: at the national size (2 million validated entries, 500,000 users) that
-join alone costs about 0.5 s of the 1.7 s. A profile points to its user's id, which the
-hours already carry: joined on it directly, the same figures take 1.2 s. (Adding up the
-hours per volunteer first, then joining the 150,000 totals to the profiles, reads better but
-measured slower on PostgreSQL 15: 2.6 s with the default work_mem, whose plan walks the hours
-in volunteer order through an index, 1.4 s with 32 MB.) The ORM cannot leave out the user
-join, so this one statement is written in SQL around the ORM's own SQL for the filtered
-hours (the filters stay in one place: :func:`soscience.impact.figures.people.validated_hours`).
+Through the ORM, ``volunteer__volunteer_profile__campus`` joins each row of hours to its user
+before its profile: at the national size (then 2 million validated entries read directly,
+500,000 users) that join alone cost about 0.5 s of the 1.7 s. A profile points to its user's
+id, which the hours already carry: joined on it directly, the same figures took 1.2 s. The
+ORM cannot leave out the user join, so this one statement is written in SQL around the ORM's
+own SQL for the filtered hours (the filters stay in one place:
+:func:`soscience.impact.figures.people.hours_sums`, the sums per mission, volunteer and year).
 """
 
 from __future__ import annotations
@@ -19,9 +17,9 @@ from decimal import Context, Decimal
 from django.db import connections
 from django.db.models import F, QuerySet
 
-from soscience.execution.models import HoursEntry
 from soscience.impact.figures.selection import CENTS, value_of
 from soscience.impact.figures.types import ValueRow
+from soscience.impact.models import ValidatedHours
 from soscience.volunteers.models import Campus, VolunteerProfile
 
 # As Django's own converter reads a sum SQLite returns as a float.
@@ -53,7 +51,7 @@ def _statement(inner: str, alias: str) -> str:
     )
 
 
-def campus_totals(qs: QuerySet[HoursEntry]) -> list[tuple[str | None, str | None, Decimal]]:
+def campus_totals(qs: QuerySet[ValidatedHours]) -> list[tuple[str | None, str | None, Decimal]]:
     """(campus slug, campus name, hours) for the hours of ``qs``, largest first, then by
     name and slug; the volunteers without a campus (or without a profile) in one row whose
     slug and name are ``None``."""
@@ -64,7 +62,7 @@ def campus_totals(qs: QuerySet[HoursEntry]) -> list[tuple[str | None, str | None
         return [(slug, name, hours_of(h)) for slug, name, h in cursor.fetchall()]
 
 
-def per_campus(qs: QuerySet[HoursEntry], rate: Decimal) -> tuple[ValueRow, ...]:
+def per_campus(qs: QuerySet[ValidatedHours], rate: Decimal) -> tuple[ValueRow, ...]:
     """The value rows per campus of :func:`campus_totals` (the caller names the row of the
     volunteers without a campus)."""
     return tuple(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Min, Model, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from soscience.applications.models import TeamMember
@@ -22,6 +22,7 @@ from soscience.impact.figures.selection import (
     without_year,
 )
 from soscience.impact.figures.types import Filters, Hours, ValueRow, Volunteers, VolunteerValue
+from soscience.impact.models import ValidatedHours
 from soscience.missions.models import Mission
 
 # --- people and hours --------------------------------------------------------------------
@@ -53,25 +54,37 @@ def hourly_rate() -> Decimal:
     return rate
 
 
-def validated_hours(filters: Filters) -> QuerySet[HoursEntry]:
-    """Validated hours the filters keep (for the exports too)."""
-    qs = of_missions(
-        HoursEntry.objects.filter(validated_at__isnull=False), without_year(filters),
-        by_campus=False,
-    )  # fmt: skip
+def _of_people[M: Model](qs: QuerySet[M], filters: Filters) -> QuerySet[M]:
+    """Hours (entries or sums) of the missions and volunteer's campus the filters keep."""
+    qs = of_missions(qs, without_year(filters), by_campus=False)
     if filters.campus:
         qs = qs.filter(volunteer__volunteer_profile__campus__slug=filters.campus)
+    return qs
+
+
+def validated_hours(filters: Filters) -> QuerySet[HoursEntry]:
+    """Validated hours entries the filters keep (the exports list them)."""
+    qs = _of_people(HoursEntry.objects.filter(validated_at__isnull=False), filters)
     if filters.year:
         qs = qs.filter(worked_on__year=filters.year)
+    return qs
+
+
+def hours_sums(filters: Filters) -> QuerySet[ValidatedHours]:
+    """The same hours as :func:`validated_hours`, as sums per mission, volunteer and year
+    worked (:mod:`soscience.impact.rollup`): what the figures add up, an eighth of the rows."""
+    qs = _of_people(ValidatedHours.objects.all(), filters)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
     return qs
 
 
 def hours(filters: Filters, rate: Decimal | None = None) -> Hours:
     """Validated hours and their value at the hourly rate."""
     rate = hourly_rate() if rate is None else rate
-    total = validated_hours(filters).aggregate(
-        h=Coalesce(Sum("hours"), ZERO, output_field=HOURS_FIELD)
-    )["h"]
+    total = hours_sums(filters).aggregate(h=Coalesce(Sum("hours"), ZERO, output_field=HOURS_FIELD))[
+        "h"
+    ]
     return Hours(hours=total, rate=rate, value=value_of(total, rate))
 
 
@@ -83,13 +96,14 @@ def _row(key: object, label: object, hours: Decimal, rate: Decimal) -> ValueRow:
 
 
 def _largest(
-    qs: QuerySet[HoursEntry], key: str, label: str, rate: Decimal, limit: int | None
+    qs: QuerySet[ValidatedHours], key: str, label: str, rate: Decimal, limit: int | None
 ) -> tuple[ValueRow, ...]:
     """Validated hours per ``key``, largest first (then by ``label``, then ``key``).
 
     Grouped by the key alone, its label read as MIN() of the one label each key has:
-    grouped by (key, label), PostgreSQL expects a group per hours entry (1.9 million at the
-    national size), plans a hash spilled to disk in 128 parts, and takes twice as long."""
+    grouped by (key, label), PostgreSQL expected a group per row (1.9 million hours entries
+    at the national size), planned a hash spilled to disk in 128 parts, and took twice as
+    long."""
     rows = (
         qs.order_by()
         .values(key)
@@ -102,13 +116,8 @@ def _largest(
     return tuple(_row(k, lab, h, rate) for k, lab, h in rows)
 
 
-def _per_year(qs: QuerySet[HoursEntry], rate: Decimal) -> tuple[ValueRow, ...]:
-    rows = (
-        qs.annotate(y=ExtractYear("worked_on"))
-        .order_by()
-        .values_list("y")
-        .annotate(h=Sum("hours", output_field=HOURS_FIELD))
-    )
+def _per_year(qs: QuerySet[ValidatedHours], rate: Decimal) -> tuple[ValueRow, ...]:
+    rows = qs.order_by().values_list("year").annotate(h=Sum("hours", output_field=HOURS_FIELD))
     return tuple(sorted((_row(y, y, h, rate) for y, h in rows), key=lambda r: r.key))
 
 
@@ -117,15 +126,14 @@ def volunteer_value(
 ) -> VolunteerValue:
     """The value of volunteering per mission, organisation, volunteer's campus and year:
     the figure associations report as volunteer contributions (four queries, each one read
-    of the validated hours; at the national size 0.3 to 0.7 s each, most of it adding up
-    2 million entries: :mod:`.campus` and docs/decisions.md).
+    of the sums of validated hours: :func:`hours_sums`, :mod:`.campus` and docs/decisions.md).
 
     ``top`` keeps only the largest missions, organisations and campuses (a national platform
     has tens of thousands of missions and hundreds of campuses: the page shows the top, the
     hours export has them all)."""
     rate = hourly_rate() if rate is None else rate
     limit = None if top is None else top + 1  # one more tells whether some were left out
-    qs = validated_hours(filters)
+    qs = hours_sums(filters)
     by_campus = tuple(
         row if row.key else replace(row, label=_("No campus given")) for row in per_campus(qs, rate)
     )
