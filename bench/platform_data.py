@@ -25,6 +25,7 @@ from soscience.applications.models import Application, TeamMember
 from soscience.closing.models import OrganisationSurvey
 from soscience.core.models import Domain
 from soscience.execution.models import HoursEntry
+from soscience.impact import rollup
 from soscience.missions.models import Mission
 from soscience.needs.models import Need
 from soscience.organisations.models import Organisation
@@ -284,6 +285,8 @@ def _hours(team: list[TeamMember], count: int, rng: random.Random) -> None:
             HoursEntry.objects.bulk_create(batch)
             batch = []
     HoursEntry.objects.bulk_create(batch)
+    # bulk_create sends no signal: the sums the impact figures add up, made once.
+    rollup.rebuild()
 
 
 def _surveys(missions: list[Mission], count: int, rng: random.Random) -> None:
