@@ -343,6 +343,14 @@ def run(arguments: argparse.Namespace, database: Path) -> None:
     started = time.perf_counter()
     data = populate(arguments.scale, arguments.seed)
     generated = time.perf_counter() - started
+    # SQLite plans without statistics until ANALYZE: the filtered impact figures then probe
+    # the unique index of the hours' sums for every (mission, volunteer, year) of the
+    # filters, 10 times slower. A real database has them (PostgreSQL's autovacuum; SQLite's
+    # "PRAGMA optimize", docs/operations.md).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     sizes = data.sizes
     year = timezone.localdate().year - 1  # the last full year
     print(f"Platform benchmark (Python {platform.python_version()}, {platform.machine()}, "

@@ -33,6 +33,8 @@ from soscience.execution.models import (
 )
 from soscience.execution.models_deliverables import Deliverable
 from soscience.groups.models import GroupMember, GroupPost, WorkingGroup
+from soscience.impact import rollup
+from soscience.impact.models import ValidatedHours
 from soscience.missions.models import Mission, MissionEvent, MissionOrderVersion
 from soscience.needs.models import Need, NeedEvent
 from soscience.network.models import Referral, ShareLink
@@ -193,6 +195,9 @@ def test_the_demo_obeys_the_platform_rules(demo):
     for organisation in Organisation.objects.all():
         assert organisation.proof_content_type == "application/pdf"
         assert organisation.proof_document.read().startswith(b"%PDF-")
+    # The impact figures' sums count every validated hour of the demo.
+    assert ValidatedHours.objects.exists()
+    assert rollup.differences() == {}
 
 
 # The services queue mail on commit, so these two tests let the command really commit.
