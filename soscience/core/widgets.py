@@ -24,18 +24,17 @@ class LongSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            parts.append(_options(options))
-            if group_name:
-                parts.append(SafeString("\n  </optgroup>"))
+        parts = [
+            format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group, _options(options))
+            if group
+            else _options(options)
+            for group, options, _index in widget["optgroups"]
+        ]
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             widget["name"],
             flatatt(widget["attrs"]),
-            SafeString("".join(parts)),
+            format_html_join("", "{}", ((part,) for part in parts)),
         )
 
 
