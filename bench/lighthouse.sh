@@ -65,11 +65,19 @@ while IFS=$'\t' read -r name url; do
         if [ "$factor" = desktop ]; then preset=(--preset=desktop); fi
         for run in $(seq "$runs"); do
             echo "  $name ($factor, run $run/$runs): $url"
-            CHROME_PATH=/usr/bin/chromium "$lighthouse" "$url" "${preset[@]}" --quiet \
-                --chrome-flags="$chrome_flags" \
-                --only-categories=performance,accessibility,best-practices,seo \
-                --throttling-method=simulate --no-enable-error-reporting \
-                --output=json --output-path="$out/$slug.$factor.run$run.json"
+            # Lighthouse sometimes fails to record Chromium's trace (NO_NAVSTART, "please run
+            # Lighthouse again"): such a run is tried once more, never counted.
+            for attempt in 1 2; do
+                if CHROME_PATH=/usr/bin/chromium "$lighthouse" "$url" "${preset[@]}" --quiet \
+                    --chrome-flags="$chrome_flags" \
+                    --only-categories=performance,accessibility,best-practices,seo \
+                    --throttling-method=simulate --no-enable-error-reporting \
+                    --output=json --output-path="$out/$slug.$factor.run$run.json"; then
+                    break
+                fi
+                [ "$attempt" = 2 ] && exit 1
+                echo "    Lighthouse failed on this run: once more"
+            done
         done
     done
 done <"$work/urls.tsv"
